@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
+import { PlatformModule, type PlatformDependencies } from './platform/platform.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { TicketsModule } from './tickets/tickets.module';
+
+@Module({})
+export class AppModule {
+  static register(dependencies: PlatformDependencies): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.register(dependencies), AuthModule, TenantsModule, TicketsModule, HealthModule],
+    };
+  }
+}

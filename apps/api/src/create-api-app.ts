@@ -1,0 +1,43 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module';
+import { ApiExceptionFilter, asBodyParserError } from './errors/api-exception.filter';
+import { createValidationPipe } from './errors/validation-pipe';
+import type { PlatformDependencies } from './platform/platform.module';
+
+/** The whole HTTP surface over given dependencies; main.ts and the e2e tests both build it here. */
+export async function createApiApp(
+  dependencies: PlatformDependencies,
+  options: { logger?: false | ('error' | 'warn' | 'log')[] } = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(dependencies), {
+    bodyParser: false,
+    logger: options.logger ?? ['error', 'warn', 'log'],
+  });
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: dependencies.config.api.bodyLimitBytes, strict: true });
+  // Body-parser failures happen before Nest's filters see the request: answer them in the same shape.
+  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
+    const body = asBodyParserError(error);
+    if (!body) return next(error);
+    response.status(body.statusCode).json(body);
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Custodian API')
+      .setDescription('Sensitive IT and compliance operations as durable workflows, per tenant.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A tenant (ck_…) or operator (co_…) API key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

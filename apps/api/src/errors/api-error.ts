@@ -1,0 +1,41 @@
+import { HttpException } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Machine-readable reasons; clients branch on `code`, people read `message`. */
+export type ApiErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'malformed_json'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'idempotency_key_reused'
+  | 'too_many_requests'
+  | 'service_unavailable'
+  | 'internal_error';
+
+export class ApiErrorBody {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ example: 'validation_failed' }) code!: ApiErrorCode;
+  @ApiProperty({ example: 'summary must be shorter than or equal to 200 characters' }) message!: string;
+  @ApiPropertyOptional({ description: 'Per-field problems for validation_failed', type: 'array', items: { type: 'object' } })
+  details?: unknown[];
+}
+
+/** Thrown by controllers and services for any expected failure; the filter renders it as ApiErrorBody. */
+export class ApiError extends HttpException {
+  constructor(
+    status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: unknown[],
+  ) {
+    super(message, status);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);

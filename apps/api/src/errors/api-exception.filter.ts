@@ -1,0 +1,76 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiError, type ApiErrorBody, type ApiErrorCode } from './api-error';
+
+const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+/** One error shape for every response that is not a success, whoever threw. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ApiErrorBody {
+    if (exception instanceof ApiError) {
+      return {
+        statusCode: exception.getStatus(),
+        code: exception.code,
+        message: exception.message,
+        ...(exception.details ? { details: exception.details } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const response = exception.getResponse();
+      const code = CODE_BY_STATUS[statusCode] ?? (statusCode < 500 ? 'bad_request' : 'internal_error');
+      if (typeof response === 'object' && response !== null && 'message' in response) {
+        return { statusCode, code, message: [response.message].flat().join('; ') };
+      }
+      // e.g. the health check's per-dependency report
+      return { statusCode, code, message: exception.message, ...(typeof response === 'object' ? { details: [response] } : {}) };
+    }
+    const bodyParserError = asBodyParserError(exception);
+    if (bodyParserError) return bodyParserError;
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal_error', message: 'internal error' };
+  }
+}
+
+/** express.json() failures (bad JSON, too large, wrong charset) are the client's fault, never a 500. */
+export function asBodyParserError(exception: unknown): ApiErrorBody | undefined {
+  if (typeof exception !== 'object' || exception === null || !('type' in exception)) return undefined;
+  const { type } = exception as { type: unknown };
+  switch (type) {
+    case 'entity.parse.failed':
+      return { statusCode: 400, code: 'malformed_json', message: 'request body is not valid JSON' };
+    case 'entity.too.large':
+      return { statusCode: 413, code: 'payload_too_large', message: 'request body is too large' };
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return { statusCode: 415, code: 'unsupported_media_type', message: 'unsupported body encoding' };
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return { statusCode: 400, code: 'bad_request', message: 'request body could not be read' };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Client, Connection } from '@temporalio/client';
+import { loadAppConfig } from '../../../libs/config/app-config';
+import { assertRowLevelSecurity, createPrismaClient, TenantScopedDatabase } from '../../../libs/db';
+import { createApiApp } from './create-api-app';
+
+async function main(): Promise<void> {
+  const config = loadAppConfig();
+  const prisma = createPrismaClient(config.databaseUrl);
+  await assertRowLevelSecurity(prisma);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const app = await createApiApp({ config, db: new TenantScopedDatabase(prisma), temporal });
+  await app.listen(config.api.port, config.api.host);
+  console.log(`API listening on ${await app.getUrl()}`);
+
+  const stop = async () => {
+    await app.close();
+    await connection.close();
+    await prisma.$disconnect();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error('API failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

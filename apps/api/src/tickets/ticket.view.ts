@@ -1,0 +1,54 @@
+import type { TicketIntakeState } from '../../../../libs/contracts';
+
+export interface TicketView {
+  id: string;
+  ref: string;
+  type: string;
+  status: string;
+  summary: string;
+  description: string | null;
+  priority: string;
+  requester: string;
+  assignee: string | null;
+  workflowId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WorkflowView {
+  id: string;
+  /** Temporal's execution status (RUNNING, COMPLETED, ...), or UNKNOWN when Temporal cannot be reached. */
+  status: string;
+  /** The workflow's own state from its query; null when it could not answer in time. */
+  state: TicketIntakeState | null;
+}
+
+export function toTicketView(row: {
+  id: string;
+  ref: string;
+  type: string;
+  status: string;
+  summary: string;
+  description: string | null;
+  priority: string;
+  requester: string;
+  assignee: string | null;
+  workflowId: string;
+  createdAt: Date;
+  updatedAt: Date;
+}): TicketView {
+  return {
+    id: row.id,
+    ref: row.ref,
+    type: row.type,
+    status: row.status,
+    summary: row.summary,
+    description: row.description,
+    priority: row.priority,
+    requester: row.requester,
+    assignee: row.assignee,
+    workflowId: row.workflowId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

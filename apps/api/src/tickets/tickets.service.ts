@@ -1,0 +1,182 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import { appendAuditEvent } from '../../../../libs/audit';
+import {
+  CUSTODIAN_TASK_QUEUE,
+  formatTicketRef,
+  TENANT_ID_SEARCH_ATTRIBUTE,
+  TICKET_INTAKE_WORKFLOW,
+  TICKET_REF_PATTERN,
+  TICKET_REF_SEARCH_ATTRIBUTE,
+  ticketIntakeStateQuery,
+  ticketIntakeWorkflowId,
+  type TicketIntakeInput,
+  type TicketPriority,
+  type TicketType,
+} from '../../../../libs/contracts';
+import { TenantScopedDatabase } from '../../../../libs/db';
+import { ApiError, notFound } from '../errors/api-error';
+import { isUniqueViolation } from '../platform/prisma-errors';
+import type { CreateTicketDto } from './create-ticket.dto';
+import { toTicketView, type TicketView, type WorkflowView } from './ticket.view';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const QUERY_DEADLINE_MS = 3_000;
+
+@Injectable()
+export class TicketsService {
+  private readonly logger = new Logger(TicketsService.name);
+
+  constructor(
+    private readonly db: TenantScopedDatabase,
+    private readonly temporal: Client,
+  ) {}
+
+  /**
+   * Stores the ticket (with its audit event) and then starts its intake workflow. With an Idempotency-Key,
+   * a repeat of the same request returns the first ticket and never creates a second one.
+   */
+  async create(
+    tenantId: string,
+    request: CreateTicketDto,
+    actor: { name: string; auditActor: string },
+    idempotencyKey?: string,
+  ): Promise<{ ticket: TicketView; replayed: boolean }> {
+    const fingerprint = createHash('sha256').update(JSON.stringify(canonicalRequest(request))).digest('hex');
+    let result: { ticket: TicketView; replayed: boolean };
+    try {
+      result = await this.insertOnce(tenantId, request, actor, fingerprint, idempotencyKey);
+    } catch (error) {
+      // A concurrent request with the same key won the race; answer with its ticket.
+      if (!idempotencyKey || !isUniqueViolation(error)) throw error;
+      result = await this.insertOnce(tenantId, request, actor, fingerprint, idempotencyKey);
+    }
+    await this.startIntake(tenantId, result.ticket, actor.name);
+    return result;
+  }
+
+  async get(tenantId: string, idOrRef: string): Promise<TicketView & { workflow: WorkflowView }> {
+    const where = UUID.test(idOrRef) ? { id: idOrRef } : TICKET_REF_PATTERN.test(idOrRef) ? { ref: idOrRef } : undefined;
+    if (!where) throw new ApiError(400, 'bad_request', 'ticket id must be a UUID or a reference like CT-000123');
+    const row = await this.db.withTenant(tenantId, (tx) => tx.ticket.findFirst({ where }));
+    if (!row) throw notFound('ticket');
+    const ticket = toTicketView(row);
+    return { ...ticket, workflow: await this.workflowView(ticket.workflowId) };
+  }
+
+  private insertOnce(
+    tenantId: string,
+    request: CreateTicketDto,
+    actor: { name: string; auditActor: string },
+    fingerprint: string,
+    idempotencyKey?: string,
+  ): Promise<{ ticket: TicketView; replayed: boolean }> {
+    return this.db.withTenant(tenantId, async (tx) => {
+      if (idempotencyKey) {
+        const existing = await tx.ticket.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } } });
+        if (existing) {
+          if (existing.requestFingerprint !== fingerprint) {
+            throw new ApiError(
+              422,
+              'idempotency_key_reused',
+              'this Idempotency-Key was already used with a different request body',
+            );
+          }
+          return { ticket: toTicketView(existing), replayed: true };
+        }
+      }
+      // The tenant row lock serialises numbering: refs are consecutive and never reused.
+      const tenant = await tx.tenant.update({ where: { id: tenantId }, data: { lastTicketNumber: { increment: 1 } } });
+      const ref = formatTicketRef(tenant.lastTicketNumber);
+      const row = await tx.ticket.create({
+        data: {
+          tenantId,
+          ref,
+          type: request.type,
+          status: 'new',
+          summary: request.summary,
+          description: request.description ?? null,
+          priority: request.priority,
+          requester: request.requester,
+          assignee: request.assignee ?? null,
+          workflowId: ticketIntakeWorkflowId(tenantId, ref),
+          idempotencyKey: idempotencyKey ?? null,
+          requestFingerprint: idempotencyKey ? fingerprint : null,
+        },
+      });
+      await appendAuditEvent(tx, tenantId, {
+        actor: actor.auditActor,
+        action: 'ticket.created',
+        target: ref,
+        outcome: 'success',
+        details: { ticketId: row.id, type: row.type, priority: row.priority },
+      });
+      return { ticket: toTicketView(row), replayed: false };
+    });
+  }
+
+  /** Idempotent: a repeat (or a retry after a crash between commit and start) finds the same workflow. */
+  private async startIntake(tenantId: string, ticket: TicketView, requestedBy: string) {
+    const input: TicketIntakeInput = {
+      tenantId,
+      ticketId: ticket.id,
+      ticketRef: ticket.ref,
+      type: ticket.type as TicketType,
+      priority: ticket.priority as TicketPriority,
+      requestedBy,
+    };
+    try {
+      await this.temporal.workflow.start(TICKET_INTAKE_WORKFLOW, {
+        workflowId: ticket.workflowId,
+        taskQueue: CUSTODIAN_TASK_QUEUE,
+        args: [input],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId },
+          { key: TICKET_REF_SEARCH_ATTRIBUTE, value: ticket.ref },
+        ],
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+      this.logger.error(`could not start ${ticket.workflowId}: ${(error as Error).message}`);
+      throw new ApiError(
+        503,
+        'service_unavailable',
+        `ticket ${ticket.ref} was saved but its workflow could not be started; retry with the same Idempotency-Key`,
+      );
+    }
+  }
+
+  private async workflowView(workflowId: string): Promise<WorkflowView> {
+    const handle = this.temporal.workflow.getHandle(workflowId);
+    const deadline = () => Date.now() + QUERY_DEADLINE_MS;
+    try {
+      const description = await this.temporal.withDeadline(deadline(), () => handle.describe());
+      const state = await this.temporal
+        .withDeadline(deadline(), () => handle.query(ticketIntakeStateQuery))
+        .catch((error: unknown): null => {
+          this.logger.warn(`query on ${workflowId} failed: ${(error as Error).message}`);
+          return null;
+        });
+      return { id: workflowId, status: description.status.name, state };
+    } catch (error) {
+      this.logger.warn(`describe of ${workflowId} failed: ${(error as Error).message}`);
+      return { id: workflowId, status: 'UNKNOWN', state: null };
+    }
+  }
+}
+
+/** Field order and defaults must not change the fingerprint of the same request. */
+function canonicalRequest(request: CreateTicketDto) {
+  return {
+    type: request.type,
+    summary: request.summary,
+    description: request.description ?? null,
+    priority: request.priority,
+    requester: request.requester,
+    assignee: request.assignee ?? null,
+  };
+}

@@ -1,0 +1,70 @@
+/** The settings the API and the worker read from their environment, with the same names in every setting
+ * (npm start, tests, docker-compose.yml). Bad values stop the process at start-up with a clear message. */
+export interface AppConfig {
+  /** PostgreSQL URL of the application role (NOSUPERUSER, NOBYPASSRLS, not the owner). */
+  databaseUrl: string;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  api: { host: string; port: number; bodyLimitBytes: number };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const DEFAULT_TASK_QUEUE = 'custodian';
+
+export function loadAppConfig(env: Env = process.env): AppConfig {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
+  }
+  return {
+    databaseUrl: postgresUrl(env, 'DATABASE_URL'),
+    temporal: {
+      address: required(env, 'TEMPORAL_ADDRESS'),
+      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+    },
+    api: {
+      host: env.HOST || '127.0.0.1',
+      port: integer(env, 'PORT', 8080, 0, 65535),
+      bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    },
+    logLevel: logLevel as AppConfig['logLevel'],
+  };
+}
+
+export function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`${name} is not set`);
+  return value;
+}
+
+export function postgresUrl(env: Env, name: string): string {
+  const value = required(env, name);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a URL`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`${name} must be a postgres:// URL`);
+  }
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}; got "${raw}"`);
+  }
+  return value;
+}

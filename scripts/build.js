@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+'use strict';
+// npm run build: dependencies, Prisma client, TypeScript (incremental) and the worker's workflow bundle.
+const { existsSync, readdirSync, statSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+const { ensureDependencies, run, root } = require('./ensure-dependencies');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+async function bundleWorkflows() {
+  const bundlePath = path.join(root, 'dist', 'workflow-bundle.js');
+  const sources = [path.join(root, 'dist', 'workflows'), path.join(root, 'dist', 'libs', 'contracts')];
+  if (existsSync(bundlePath) && statSync(bundlePath).mtimeMs > Math.max(...sources.map(newestMtime))) return;
+  const { bundleWorkflowCode } = require('@temporalio/worker');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(root, 'dist', 'workflows', 'index.js'),
+    logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
+  });
+  writeFileSync(bundlePath, code);
+}
+
+async function build() {
+  ensureDependencies();
+  run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.build.json']);
+  await bundleWorkflows();
+}
+
+module.exports = { build };
+
+if (require.main === module) {
+  build().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

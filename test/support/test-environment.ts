@@ -1,0 +1,83 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import { createCustodianWorker } from '../../apps/worker/src/custodian-worker';
+import { CUSTODIAN_TASK_QUEUE } from '../../libs/contracts';
+import { createPrismaClient, TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+
+/** What jest's global setup started, read from the environment it left behind. */
+export function testEnv() {
+  const read = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: run the tests through jest (global setup starts the servers)`);
+    return value;
+  };
+  return {
+    databaseUrl: read('DATABASE_URL'),
+    ownerUrl: read('TEST_DATABASE_OWNER_URL'),
+    temporalAddress: read('TEMPORAL_ADDRESS'),
+    workflowBundle: read('TEST_WORKFLOW_BUNDLE'),
+  };
+}
+
+export function appPrisma(): PrismaClient {
+  return createPrismaClient(testEnv().databaseUrl, { poolSize: 5 });
+}
+
+/** A connection as the owner role, for test setup and for proving what the app role cannot do. */
+export async function ownerConnection(): Promise<PgClient> {
+  const client = new PgClient({ connectionString: testEnv().ownerUrl });
+  await client.connect();
+  return client;
+}
+
+/**
+ * Runs SQL as the owner inside one tenant's context: FORCE ROW LEVEL SECURITY binds the owner too, so even
+ * test seeding has to say which tenant it writes for.
+ */
+export async function ownerQueryAsTenant(owner: PgClient, tenantId: string, sql: string, params: unknown[] = []) {
+  await owner.query('BEGIN');
+  try {
+    await owner.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+    const result = await owner.query(sql, params);
+    await owner.query('COMMIT');
+    return result;
+  } catch (error) {
+    await owner.query('ROLLBACK');
+    throw error;
+  }
+}
+
+/** A tenant row made directly by the owner, for tests that do not go through the API. */
+export async function insertTenant(owner: PgClient, slug = `t-${randomUUID().slice(0, 8)}`): Promise<string> {
+  const id = randomUUID();
+  await ownerQueryAsTenant(owner, id, 'INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3)', [id, slug, `Tenant ${slug}`]);
+  return id;
+}
+
+export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: testEnv().temporalAddress });
+  return { client: new Client({ connection }), close: () => connection.close() };
+}
+
+/** The real worker (real activities, real database) on the test Temporal server; run() until stopped. */
+export async function startTestWorker(db: TenantScopedDatabase): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
+  const worker = await createCustodianWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: CUSTODIAN_TASK_QUEUE,
+    dependencies: { db },
+    workflowBundlePath: testEnv().workflowBundle,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
