@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   }
 
   const port = Number(process.env.PORT) || (await preferredOrFreePort(8080));
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,

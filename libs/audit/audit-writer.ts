@@ -1,4 +1,6 @@
 import type { TenantTransaction } from '../db/tenant-scoped-database';
+import { auditEventHash } from './audit-event-hash';
+import { canonicalJson } from './canonical-json';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied' | 'pending';
 
@@ -16,22 +18,40 @@ export interface AuditEventInput {
 export interface AppendedAuditEvent {
   seq: number;
   at: Date;
+  hash: Buffer;
 }
 
 /**
  * Appends one event inside the caller's tenant transaction, so the event and the change it records commit
- * or roll back together. The database assigns seq (gapless per tenant) and the time.
+ * or roll back together. Locking the tenant's chain head first makes concurrent writers queue: seq stays
+ * gapless and every event links to exactly the one before it.
  */
 export async function appendAuditEvent(
   tx: TenantTransaction,
   tenantId: string,
   event: AuditEventInput,
 ): Promise<AppendedAuditEvent> {
-  const details = JSON.stringify(event.details ?? {});
-  const [row] = await tx.$queryRaw<{ seq: bigint; at: Date }[]>`
-    INSERT INTO audit_events (tenant_id, seq, actor, action, target, outcome, details)
-    VALUES (${tenantId}::uuid, 0, ${event.actor}, ${event.action}, ${event.target ?? null}, ${event.outcome}, ${details}::jsonb)
-    RETURNING seq, at`;
-  if (!row) throw new Error('audit insert returned no row');
-  return { seq: Number(row.seq), at: row.at };
+  const details = event.details ?? {};
+  // Round-trip through canonical JSON now, so what is hashed is exactly what jsonb will give back.
+  const storedDetails = JSON.parse(canonicalJson(details)) as Record<string, unknown>;
+  const [head] = await tx.$queryRaw<{ last_seq: bigint; last_hash: Uint8Array | null; event_at: Date }[]>`
+    SELECT last_seq, last_hash, event_at FROM audit_lock_head(${tenantId}::uuid)`;
+  if (!head) throw new Error('audit head could not be locked');
+  const seq = Number(head.last_seq) + 1;
+  const target = event.target ?? null;
+  const hash = auditEventHash(head.last_hash, {
+    tenantId,
+    seq,
+    actor: event.actor,
+    action: event.action,
+    target,
+    outcome: event.outcome,
+    details: storedDetails,
+    at: head.event_at,
+  });
+  await tx.$executeRaw`
+    INSERT INTO audit_events (tenant_id, seq, actor, action, target, outcome, details, at, prev_hash, hash)
+    VALUES (${tenantId}::uuid, ${seq}, ${event.actor}, ${event.action}, ${target}, ${event.outcome},
+            ${JSON.stringify(storedDetails)}::jsonb, ${head.event_at}, ${head.last_hash}, ${hash})`;
+  return { seq, at: head.event_at, hash };
 }

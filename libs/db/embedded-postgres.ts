@@ -9,6 +9,8 @@ export interface PostgresInstance {
   ownerUrl: string;
   /** URL of the application role, for the API and the worker. */
   appUrl: string;
+  /** URL of the cluster's superuser: provisioning, and tests that play an attacker with raw access. */
+  superuserUrl: string;
   port: number;
   stop(): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function startEmbeddedPostgres(options: {
   return {
     ownerUrl: url(OWNER_ROLE, credentials.ownerPassword, DATABASE),
     appUrl: url(APP_ROLE, credentials.appPassword, DATABASE),
+    superuserUrl: url('postgres', credentials.superuserPassword, DATABASE),
     port: credentials.port,
     stop: () => server.stop(),
   };

@@ -1,4 +1,6 @@
+import { Worker } from '@temporalio/worker';
 import request from 'supertest';
+import { testEnv } from '../support/test-environment';
 import { startTestApi, type TestApi } from '../support/test-api';
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -63,6 +65,32 @@ describe('HTTP API: tenants, keys and tickets end to end', () => {
     expect(body.workflow.state).toMatchObject({ step: 'triaged', ticketStatus: 'triaged' });
     const byRef = await request(api.http).get(`/v1/tickets/${created.body.ref}`).set(bearer(agentKey)).expect(200);
     expect(byRef.body.id).toBe(created.body.id);
+
+    // The finished history replays against today's workflow code: no non-determinism slipped in.
+    const history = await api.temporal.workflow.getHandle(created.body.workflowId).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundle } }, history, created.body.workflowId);
+
+    const audit = await api.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+      return tx.auditEvent.findMany({ where: { target: created.body.ref }, orderBy: { seq: 'asc' } });
+    });
+    expect(audit.map((event) => [event.action, event.actor])).toEqual([
+      ['ticket.created', 'api-key:agent-key'],
+      ['ticket.triaged', 'workflow:ticket-intake'],
+    ]);
+  });
+
+  it('finds the workflow in Temporal by its TenantId and TicketRef search attributes', async () => {
+    const created = await request(api.http).post('/v1/tickets').set(bearer(agentKey)).send(newTicket).expect(201);
+    const query = `TenantId = '${tenantId}' AND TicketRef = '${created.body.ref}'`;
+    const deadline = Date.now() + 15_000;
+    let found: string[] = [];
+    while (found.length === 0 && Date.now() < deadline) {
+      found = [];
+      for await (const execution of api.temporal.workflow.list({ query })) found.push(execution.workflowId);
+      if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(found).toEqual([created.body.workflowId]);
   });
 
   it('numbers tickets per tenant consecutively', async () => {

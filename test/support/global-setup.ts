@@ -32,6 +32,7 @@ export default async function globalSetup(): Promise<void> {
 
   process.env.DATABASE_URL = postgres.appUrl;
   process.env.TEST_DATABASE_OWNER_URL = postgres.ownerUrl;
+  process.env.TEST_DATABASE_SUPERUSER_URL = postgres.superuserUrl;
   process.env.TEMPORAL_ADDRESS = temporal.address;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   console.log(`\ntest infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);

@@ -16,6 +16,7 @@ export function testEnv() {
   return {
     databaseUrl: read('DATABASE_URL'),
     ownerUrl: read('TEST_DATABASE_OWNER_URL'),
+    superuserUrl: read('TEST_DATABASE_SUPERUSER_URL'),
     temporalAddress: read('TEMPORAL_ADDRESS'),
     workflowBundle: read('TEST_WORKFLOW_BUNDLE'),
   };
@@ -28,6 +29,13 @@ export function appPrisma(): PrismaClient {
 /** A connection as the owner role, for test setup and for proving what the app role cannot do. */
 export async function ownerConnection(): Promise<PgClient> {
   const client = new PgClient({ connectionString: testEnv().ownerUrl });
+  await client.connect();
+  return client;
+}
+
+/** Someone with raw database access (a superuser), for proving tampering is detected. */
+export async function superuserConnection(): Promise<PgClient> {
+  const client = new PgClient({ connectionString: testEnv().superuserUrl });
   await client.connect();
   return client;
 }

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { PlatformModule, type PlatformDependencies } from './platform/platform.module';
@@ -10,7 +11,7 @@ export class AppModule {
   static register(dependencies: PlatformDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(dependencies), AuthModule, TenantsModule, TicketsModule, HealthModule],
+      imports: [PlatformModule.register(dependencies), AuthModule, AuditModule, TenantsModule, TicketsModule, HealthModule],
     };
   }
 }

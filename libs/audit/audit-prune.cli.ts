@@ -1,0 +1,17 @@
+import { postgresUrl } from '../config/app-config';
+import { pruneExpiredAuditEvents } from './audit-retention';
+
+/** npm run audit:prune [-- --tenant <id>]: the retention job (owner role, DATABASE_OWNER_URL); safe to run daily. */
+async function main(): Promise<void> {
+  const tenantIndex = process.argv.indexOf('--tenant');
+  const tenantIds = tenantIndex > 0 ? [process.argv[tenantIndex + 1] ?? ''] : undefined;
+  const results = await pruneExpiredAuditEvents(postgresUrl(process.env, 'DATABASE_OWNER_URL'), { tenantIds });
+  const pruned = results.filter((result) => result.pruned > 0);
+  for (const result of pruned) console.log(`tenant ${result.tenantId}: pruned ${result.pruned} events, checkpoint kept`);
+  console.log(`${results.length} tenants checked, ${pruned.length} pruned`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import { ConfigError, loadAppConfig } from '../../libs/config/app-config';
+
+const base = { DATABASE_URL: 'postgresql://app:pw@127.0.0.1:5432/custodian', TEMPORAL_ADDRESS: '127.0.0.1:7233' };
+
+describe('app config', () => {
+  it('reads the environment with defaults for what is optional', () => {
+    expect(loadAppConfig(base)).toEqual({
+      databaseUrl: base.DATABASE_URL,
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'custodian' },
+      api: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 65536 },
+      logLevel: 'info',
+    });
+  });
+
+  it.each([
+    [{ TEMPORAL_ADDRESS: 'x:1' }, /DATABASE_URL is not set/],
+    [{ ...base, DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
+    [{ ...base, DATABASE_URL: 'not a url' }, /DATABASE_URL is not a URL/],
+    [{ DATABASE_URL: base.DATABASE_URL }, /TEMPORAL_ADDRESS is not set/],
+    [{ ...base, PORT: '99999' }, /PORT must be an integer between 0 and 65535/],
+    [{ ...base, PORT: 'eighty' }, /PORT must be an integer/],
+    [{ ...base, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ])('stops with a clear message for %p', (env, message) => {
+    expect(() => loadAppConfig(env)).toThrow(ConfigError);
+    expect(() => loadAppConfig(env)).toThrow(message);
+  });
+});
