@@ -20,8 +20,12 @@ export async function startTestApi(options: { bodyLimitBytes?: number; withWorke
   const prisma = appPrisma();
   const db = new TenantScopedDatabase(prisma);
   const temporal = await temporalClient();
-  const config = loadAppConfig({ ...process.env, API_BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? 16 * 1024) });
-  const app = await createApiApp({ config, db, temporal: temporal.client }, { logger: ['error'] });
+  const config = loadAppConfig({
+    ...process.env,
+    API_BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? 16 * 1024),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  });
+  const app = await createApiApp({ config, db, temporal: temporal.client });
   await app.init();
   const worker = options.withWorker === false ? undefined : await startTestWorker(db);
   const { key: operatorKey } = await createOperatorKey(testEnv().ownerUrl, `test-operator-${Date.now()}`);

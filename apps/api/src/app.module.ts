@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './platform/logging.module';
 import { PlatformModule, type PlatformDependencies } from './platform/platform.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -11,7 +12,7 @@ export class AppModule {
   static register(dependencies: PlatformDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(dependencies), AuthModule, AuditModule, TenantsModule, TicketsModule, HealthModule],
+      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, TenantsModule, TicketsModule, HealthModule],
     };
   }
 }

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter, asBodyParserError } from './errors/api-exception.filter';
@@ -9,14 +10,12 @@ import { createValidationPipe } from './errors/validation-pipe';
 import type { PlatformDependencies } from './platform/platform.module';
 
 /** The whole HTTP surface over given dependencies; main.ts and the e2e tests both build it here. */
-export async function createApiApp(
-  dependencies: PlatformDependencies,
-  options: { logger?: false | ('error' | 'warn' | 'log')[] } = {},
-): Promise<INestApplication> {
+export async function createApiApp(dependencies: PlatformDependencies): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(dependencies), {
     bodyParser: false,
-    logger: options.logger ?? ['error', 'warn', 'log'],
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: dependencies.config.api.bodyLimitBytes, strict: true });
   // Body-parser failures happen before Nest's filters see the request: answer them in the same shape.
