@@ -16,11 +16,12 @@ function newestMtime(dir) {
 
 async function bundleWorkflows() {
   const bundlePath = path.join(root, 'dist', 'workflow-bundle.js');
-  const sources = [path.join(root, 'dist', 'workflows'), path.join(root, 'dist', 'libs', 'contracts')];
+  const sources = [path.join(root, 'dist', 'workflows'), path.join(root, 'dist', 'libs', 'contracts'), path.join(root, 'dist', 'libs', 'temporal')];
   if (existsSync(bundlePath) && statSync(bundlePath).mtimeMs > Math.max(...sources.map(newestMtime))) return;
   const { bundleWorkflowCode } = require('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(root, 'dist', 'workflows', 'index.js'),
+    failureConverterPath: path.join(root, 'dist', 'libs', 'temporal', 'failure-converter.js'),
     logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
   });
   writeFileSync(bundlePath, code);

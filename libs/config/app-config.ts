@@ -4,7 +4,7 @@ export interface AppConfig {
   /** PostgreSQL URL of the application role (NOSUPERUSER, NOBYPASSRLS, not the owner). */
   databaseUrl: string;
   temporal: { address: string; namespace: string; taskQueue: string };
-  api: { host: string; port: number; bodyLimitBytes: number };
+  api: { host: string; port: number; bodyLimitBytes: number; codecCorsOrigins: string[] };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -34,6 +34,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       host: env.HOST || '127.0.0.1',
       port: integer(env, 'PORT', 8080, 0, 65535),
       bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+      codecCorsOrigins: origins(env, 'CODEC_CORS_ORIGINS'),
     },
     logLevel: logLevel as AppConfig['logLevel'],
   };
@@ -67,4 +68,19 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}; got "${raw}"`);
   }
   return value;
+}
+
+/** Browser origins (the Temporal Web UI) allowed to call the codec endpoint with credentials. */
+function origins(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of list) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError(`${name} holds "${origin}", which is not an origin like http://localhost:8233`);
+    }
+    if (url.origin !== origin) throw new ConfigError(`${name} holds "${origin}"; write the bare origin ${url.origin}`);
+  }
+  return list;
 }

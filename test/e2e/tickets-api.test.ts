@@ -1,6 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import request from 'supertest';
-import { testEnv } from '../support/test-environment';
+import { custodianDataConverter } from '../../libs/temporal/data-converter';
+import { testEnv, testPayloadCodec } from '../support/test-environment';
 import { startTestApi, type TestApi } from '../support/test-api';
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -68,7 +69,11 @@ describe('HTTP API: tenants, keys and tickets end to end', () => {
 
     // The finished history replays against today's workflow code: no non-determinism slipped in.
     const history = await api.temporal.workflow.getHandle(created.body.workflowId).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundle } }, history, created.body.workflowId);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: testEnv().workflowBundle }, dataConverter: custodianDataConverter(testPayloadCodec()) },
+      history,
+      created.body.workflowId,
+    );
 
     const audit = await api.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;

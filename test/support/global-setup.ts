@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { repoRoot } from '../../libs/config/repo-root';
 import { startEmbeddedPostgres } from '../../libs/db/embedded-postgres';
 import { runMigrations } from '../../libs/db/migration-runner';
-import { startTemporalDevServer } from '../../libs/temporal';
+import { FAILURE_CONVERTER_PATH } from '../../libs/temporal/data-converter';
+import { startTemporalDevServer } from '../../libs/temporal/dev-server';
 import { setTestInfrastructure } from './test-infrastructure-handle';
 
 /**
@@ -26,6 +27,7 @@ export default async function globalSetup(): Promise<void> {
   const bundlePath = join(dir, 'workflow-bundle.js');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
   });
   writeFileSync(bundlePath, code);
@@ -35,5 +37,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_DATABASE_SUPERUSER_URL = postgres.superuserUrl;
   process.env.TEMPORAL_ADDRESS = temporal.address;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+  // The codec's key-encryption keys for this run, in a key file made on first use.
+  process.env.CUSTODIAN_KEY_FILE = join(dir, 'keys', 'kek.json');
   console.log(`\ntest infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
 }

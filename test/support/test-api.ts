@@ -4,7 +4,7 @@ import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createOperatorKey } from '../../apps/api/src/auth/operator-key-issuer';
 import { loadAppConfig } from '../../libs/config/app-config';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
-import { appPrisma, startTestWorker, temporalClient, testEnv } from './test-environment';
+import { appPrisma, startTestWorker, temporalClient, testEnv, testPayloadCodec } from './test-environment';
 
 export interface TestApi {
   app: INestApplication;
@@ -25,7 +25,7 @@ export async function startTestApi(options: { bodyLimitBytes?: number; withWorke
     API_BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? 16 * 1024),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
-  const app = await createApiApp({ config, db, temporal: temporal.client });
+  const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec() });
   await app.init();
   const worker = options.withWorker === false ? undefined : await startTestWorker(db);
   const { key: operatorKey } = await createOperatorKey(testEnv().ownerUrl, `test-operator-${Date.now()}`);

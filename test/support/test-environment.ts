@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { createCustodianWorker } from '../../apps/worker/src/custodian-worker';
 import { CUSTODIAN_TASK_QUEUE } from '../../libs/contracts';
+import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { createPrismaClient, TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+import { custodianDataConverter } from '../../libs/temporal/data-converter';
+import { PayloadEncryptionCodec } from '../../libs/temporal/payload-codec';
 
 /** What jest's global setup started, read from the environment it left behind. */
 export function testEnv() {
@@ -64,9 +67,15 @@ export async function insertTenant(owner: PgClient, slug = `t-${randomUUID().sli
   return id;
 }
 
+/** The same encryption codec the product uses, over this run's key file. */
+export function testPayloadCodec(): PayloadEncryptionCodec {
+  return new PayloadEncryptionCodec({ keyProvider: keyProviderFromEnv() });
+}
+
 export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
   const connection = await Connection.connect({ address: testEnv().temporalAddress });
-  return { client: new Client({ connection }), close: () => connection.close() };
+  const client = new Client({ connection, dataConverter: custodianDataConverter(testPayloadCodec()) });
+  return { client, close: () => connection.close() };
 }
 
 /** The real worker (real activities, real database) on the test Temporal server; run() until stopped. */
@@ -77,6 +86,7 @@ export async function startTestWorker(db: TenantScopedDatabase): Promise<{ worke
     namespace: 'default',
     taskQueue: CUSTODIAN_TASK_QUEUE,
     dependencies: { db },
+    payloadCodec: testPayloadCodec(),
     workflowBundlePath: testEnv().workflowBundle,
   });
   const running = worker.run();

@@ -7,7 +7,7 @@ describe('app config', () => {
     expect(loadAppConfig(base)).toEqual({
       databaseUrl: base.DATABASE_URL,
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'custodian' },
-      api: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 65536 },
+      api: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 65536, codecCorsOrigins: [] },
       logLevel: 'info',
     });
   });
@@ -20,6 +20,7 @@ describe('app config', () => {
     [{ ...base, PORT: '99999' }, /PORT must be an integer between 0 and 65535/],
     [{ ...base, PORT: 'eighty' }, /PORT must be an integer/],
     [{ ...base, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ ...base, CODEC_CORS_ORIGINS: 'http://localhost:8233/ui' }, /write the bare origin http:\/\/localhost:8233/],
   ])('stops with a clear message for %p', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);

@@ -24,6 +24,14 @@ export async function createApiApp(dependencies: PlatformDependencies): Promise<
     if (!body) return next(error);
     response.status(body.statusCode).json(body);
   });
+  // Only the Temporal Web UI's origin may call in from a browser (for the codec endpoint), with its cookie.
+  app.enableCors({
+    origin: dependencies.config.api.codecCorsOrigins,
+    credentials: true,
+    methods: ['POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'authorization', 'x-namespace'],
+    maxAge: 600,
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();

@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { loadAppConfig } from '../../../libs/config/app-config';
 import { assertRowLevelSecurity, createPrismaClient, TenantScopedDatabase } from '../../../libs/db';
+import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
+import { custodianDataConverter } from '../../../libs/temporal/data-converter';
+import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
 import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {
@@ -9,8 +12,13 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(config.databaseUrl);
   await assertRowLevelSecurity(prisma);
   const connection = await Connection.connect({ address: config.temporal.address });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  const app = await createApiApp({ config, db: new TenantScopedDatabase(prisma), temporal });
+  const payloadCodec = new PayloadEncryptionCodec({ keyProvider: keyProviderFromEnv() });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: custodianDataConverter(payloadCodec),
+  });
+  const app = await createApiApp({ config, db: new TenantScopedDatabase(prisma), temporal, payloadCodec });
   await app.listen(config.api.port, config.api.host);
   console.log(`API listening on ${await app.getUrl()}`);
 

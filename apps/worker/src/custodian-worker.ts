@@ -1,11 +1,15 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDependencies } from '../../../activities';
+import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 
 export interface CustodianWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   dependencies: ActivityDependencies;
+  /** Encrypts every payload the worker sends to Temporal. */
+  payloadCodec: PayloadCodec;
   /** A bundle made ahead of time (production, tests); without it the workflows are bundled at start. */
   workflowBundlePath?: string;
 }
@@ -20,5 +24,6 @@ export function createCustodianWorker(options: CustodianWorkerOptions): Promise<
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../../../workflows') }),
     activities: createActivities(options.dependencies),
+    dataConverter: custodianDataConverter(options.payloadCodec),
   });
 }

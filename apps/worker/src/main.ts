@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { loadAppConfig } from '../../../libs/config/app-config';
 import { assertRowLevelSecurity, createPrismaClient, TenantScopedDatabase } from '../../../libs/db';
+import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
+import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
 import { createCustodianWorker } from './custodian-worker';
 
 /** Built by `npm run build` beside the compiled code; absent when running from sources. */
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       dependencies: { db: new TenantScopedDatabase(prisma) },
+      payloadCodec: new PayloadEncryptionCodec({ keyProvider: keyProviderFromEnv() }),
       workflowBundlePath: existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : undefined,
     });
     console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);

@@ -24,7 +24,7 @@ export class ApiKeyGuard implements CanActivate {
     ]);
     if (rule?.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const key = bearerToken(request);
+    const key = bearerToken(request) ?? (rule?.kind === 'operator' && rule.allowCookie ? operatorCookie(request) : undefined);
     if (!key) throw new ApiError(401, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
     const principal = await this.authenticator.authenticate(key);
     if (!principal) throw new ApiError(401, 'unauthorized', 'invalid or revoked API key');
@@ -38,6 +38,16 @@ export class ApiKeyGuard implements CanActivate {
     }
     return true;
   }
+}
+
+export const OPERATOR_SESSION_COOKIE = 'custodian_operator';
+
+function operatorCookie(request: Request): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === OPERATOR_SESSION_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
 }
 
 function bearerToken(request: Request): string | undefined {

@@ -8,6 +8,6 @@ import { ApiKeysService } from './api-keys.service';
 @Module({
   controllers: [ApiKeysController],
   providers: [ApiKeyAuthenticator, ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeysService],
+  exports: [ApiKeysService, ApiKeyAuthenticator],
 })
 export class AuthModule {}

@@ -1,14 +1,18 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { AppConfig } from '../../../../libs/config/app-config';
 import { TenantScopedDatabase } from '../../../../libs/db';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+export const PAYLOAD_CODEC = Symbol('PAYLOAD_CODEC');
 
 export interface PlatformDependencies {
   config: AppConfig;
   db: TenantScopedDatabase;
   temporal: Client;
+  /** The same codec the worker and the Temporal client use, for the codec server endpoint. */
+  payloadCodec: PayloadCodec;
 }
 
 /** The outside systems every module uses, created (and closed) by whoever starts the API. */
@@ -22,8 +26,9 @@ export class PlatformModule {
         { provide: APP_CONFIG, useValue: dependencies.config },
         { provide: TenantScopedDatabase, useValue: dependencies.db },
         { provide: Client, useValue: dependencies.temporal },
+        { provide: PAYLOAD_CODEC, useValue: dependencies.payloadCodec },
       ],
-      exports: [APP_CONFIG, TenantScopedDatabase, Client],
+      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC],
     };
   }
 }

@@ -1,0 +1,5 @@
+export * from './temporal-cli';
+export * from './dev-server';
+export * from './time-skipping-server';
+export * from './payload-codec';
+export * from './data-converter';
