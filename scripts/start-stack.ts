@@ -56,6 +56,9 @@ async function main(): Promise<void> {
   const applied = await runMigrations(ownerUrl!, join(root, 'prisma', 'migrations'));
   say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 
+  const port = Number(process.env.PORT) || (await preferredOrFreePort(8080));
+  const apiUrl = `http://127.0.0.1:${port}`;
+
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let temporalUiUrl: string | undefined = process.env.TEMPORAL_UI_URL;
   if (temporalAddress) {
@@ -63,19 +66,24 @@ async function main(): Promise<void> {
   } else {
     say('starting the Temporal dev server (the first run builds the Temporal CLI: a few minutes) ...');
     await mkdir(join(dataDir, 'temporal'), { recursive: true });
-    const temporal = await startTemporalDevServer({ dbFilename: join(dataDir, 'temporal', 'dev.db'), log: say });
+    const temporal = await startTemporalDevServer({
+      dbFilename: join(dataDir, 'temporal', 'dev.db'),
+      // The Web UI shows decrypted payloads through the API's codec endpoint, for signed-in operators.
+      uiCodecEndpoint: `${apiUrl}/codec`,
+      log: say,
+    });
     stoppers.push(() => temporal.stop());
     temporalAddress = temporal.address;
     temporalUiUrl = temporal.uiUrl;
   }
 
-  const port = Number(process.env.PORT) || (await preferredOrFreePort(8080));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     PORT: String(port),
     HOST: process.env.HOST ?? '127.0.0.1',
+    CODEC_CORS_ORIGINS: process.env.CODEC_CORS_ORIGINS ?? uiOrigins(temporalUiUrl).join(','),
   };
   delete env.DATABASE_OWNER_URL;
   const worker = launch('worker', join(root, 'dist', 'apps', 'worker', 'src', 'main.js'), env);
@@ -83,7 +91,6 @@ async function main(): Promise<void> {
   const api = launch('api', join(root, 'dist', 'apps', 'api', 'src', 'main.js'), env);
   stoppers.push(() => terminate(api));
 
-  const apiUrl = `http://127.0.0.1:${port}`;
   await waitForHealth(apiUrl);
   const demo = await ensureDemoTenant(apiUrl, ownerUrl!);
 
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
     API            ${apiUrl}
     API docs       ${apiUrl}/docs
     Temporal UI    ${temporalUiUrl ?? '(not started: TEMPORAL_ADDRESS points at an existing cluster)'}
+    UI codec       sign in at ${apiUrl}/codec/session with the operator key in .data/dev-credentials.json
     Demo tenant    ${demo.tenantId}
     Demo API key   ${demo.adminApiKey}   (role admin; also in .data/dev-credentials.json)
 
@@ -102,6 +110,13 @@ async function main(): Promise<void> {
       -H "Idempotency-Key: demo-$(date +%s)" \\
       -d '{"summary":"Cannot sign in","requester":"jane@demo.example","priority":"high"}'
 `);
+}
+
+/** The UI answers on 127.0.0.1 and localhost alike; either may be the browser's origin. */
+function uiOrigins(uiUrl: string | undefined): string[] {
+  if (!uiUrl) return [];
+  const url = new URL(uiUrl);
+  return [url.origin, `${url.protocol}//localhost:${url.port}`];
 }
 
 function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
