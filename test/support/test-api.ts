@@ -3,6 +3,9 @@ import type { Client } from '@temporalio/client';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createOperatorKey } from '../../apps/api/src/auth/operator-key-issuer';
 import { loadAppConfig } from '../../libs/config/app-config';
+import { CredentialStore } from '../../libs/connectors/credential-store';
+import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
+import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
 import { appPrisma, startTestWorker, temporalClient, testEnv, testPayloadCodec } from './test-environment';
 
@@ -12,6 +15,7 @@ export interface TestApi {
   operatorKey: string;
   prisma: PrismaClient;
   temporal: Client;
+  credentials: CredentialStore;
   close(): Promise<void>;
 }
 
@@ -25,7 +29,8 @@ export async function startTestApi(options: { bodyLimitBytes?: number; withWorke
     API_BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? 16 * 1024),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
-  const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec() });
+  const credentials = new CredentialStore(db, new EnvelopeEncryption(keyProviderFromEnv()));
+  const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec(), credentials });
   await app.init();
   const worker = options.withWorker === false ? undefined : await startTestWorker(db);
   const { key: operatorKey } = await createOperatorKey(testEnv().ownerUrl, `test-operator-${Date.now()}`);
@@ -35,6 +40,7 @@ export async function startTestApi(options: { bodyLimitBytes?: number; withWorke
     operatorKey,
     prisma,
     temporal: temporal.client,
+    credentials,
     async close() {
       await worker?.stop();
       await app.close();

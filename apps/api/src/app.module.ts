@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CodecModule } from './codec/codec.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './platform/logging.module';
 import { PlatformModule, type PlatformDependencies } from './platform/platform.module';
@@ -13,7 +14,7 @@ export class AppModule {
   static register(dependencies: PlatformDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, TenantsModule, TicketsModule, HealthModule],
+      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule],
     };
   }
 }

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { loadAppConfig } from '../../../libs/config/app-config';
 import { assertRowLevelSecurity, createPrismaClient, TenantScopedDatabase } from '../../../libs/db';
+import { CredentialStore } from '../../../libs/connectors/credential-store';
+import { EnvelopeEncryption } from '../../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
@@ -12,13 +14,16 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(config.databaseUrl);
   await assertRowLevelSecurity(prisma);
   const connection = await Connection.connect({ address: config.temporal.address });
-  const payloadCodec = new PayloadEncryptionCodec({ keyProvider: keyProviderFromEnv() });
+  const keyProvider = keyProviderFromEnv();
+  const payloadCodec = new PayloadEncryptionCodec({ keyProvider });
+  const db = new TenantScopedDatabase(prisma);
   const temporal = new Client({
     connection,
     namespace: config.temporal.namespace,
     dataConverter: custodianDataConverter(payloadCodec),
   });
-  const app = await createApiApp({ config, db: new TenantScopedDatabase(prisma), temporal, payloadCodec });
+  const credentials = new CredentialStore(db, new EnvelopeEncryption(keyProvider));
+  const app = await createApiApp({ config, db, temporal, payloadCodec, credentials });
   await app.listen(config.api.port, config.api.host);
   console.log(`API listening on ${await app.getUrl()}`);
 

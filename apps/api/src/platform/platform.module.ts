@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { AppConfig } from '../../../../libs/config/app-config';
+import { CredentialStore } from '../../../../libs/connectors/credential-store';
 import { TenantScopedDatabase } from '../../../../libs/db';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -13,6 +14,8 @@ export interface PlatformDependencies {
   temporal: Client;
   /** The same codec the worker and the Temporal client use, for the codec server endpoint. */
   payloadCodec: PayloadCodec;
+  /** Stored provider credentials, envelope-encrypted under the KMS key. */
+  credentials: CredentialStore;
 }
 
 /** The outside systems every module uses, created (and closed) by whoever starts the API. */
@@ -27,8 +30,9 @@ export class PlatformModule {
         { provide: TenantScopedDatabase, useValue: dependencies.db },
         { provide: Client, useValue: dependencies.temporal },
         { provide: PAYLOAD_CODEC, useValue: dependencies.payloadCodec },
+        { provide: CredentialStore, useValue: dependencies.credentials },
       ],
-      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC],
+      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC, CredentialStore],
     };
   }
 }
