@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../db/generated/client';
 import type { TenantScopedDatabase } from '../db/tenant-scoped-database';
 import { verifyAuditChain, type ChainedAuditEvent, type ChainVerification } from './audit-chain-verifier';
 
@@ -78,17 +79,6 @@ export class AuditTrail {
   }
 }
 
-function toRecord(row: {
-  tenantId: string;
-  seq: bigint;
-  actor: string;
-  action: string;
-  target: string | null;
-  outcome: string;
-  details: unknown;
-  at: Date;
-  prevHash: Uint8Array | null;
-  hash: Uint8Array;
-}): AuditEventRecord {
+function toRecord(row: AuditEvent): AuditEventRecord {
   return { ...row, seq: Number(row.seq), details: row.details as Record<string, unknown> };
 }
