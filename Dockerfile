@@ -13,5 +13,7 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
+# The local key file's folder; docker-compose.yml mounts one volume here for both api and worker.
+RUN mkdir -p /app/.data/keys && chown node:node /app/.data/keys
 USER node
 CMD ["node", "dist/apps/api/src/main.js"]
