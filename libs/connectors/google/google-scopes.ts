@@ -1,0 +1,9 @@
+/**
+ * Every OAuth scope Custodian asks a Google Workspace admin to grant, and nothing more: the Directory user
+ * scope (read users, set passwords, suspend/unsuspend) and the user security scope (sign-out, OAuth grants,
+ * app passwords). No Gmail, Drive, Calendar, Groups, Org Units, billing or domain settings.
+ */
+export const GOOGLE_SCOPES = [
+  'https://www.googleapis.com/auth/admin.directory.user',
+  'https://www.googleapis.com/auth/admin.directory.user.security',
+] as const;
