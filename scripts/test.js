@@ -3,11 +3,9 @@
 // npm test: install what is missing, then every test tier (unit, workflow, integration, e2e) in one jest run.
 // The tests start their own PostgreSQL and Temporal servers on free ports and stop them afterwards.
 const { spawnSync } = require('node:child_process');
-const { ensureChromium } = require('./ensure-chromium');
 const { ensureDependencies, root } = require('./ensure-dependencies');
 
 ensureDependencies();
-process.env.CHROMIUM_PATH = ensureChromium();
 const result = spawnSync(
   process.execPath,
   [require.resolve('jest/bin/jest', { paths: [root] }), '--ci', '--runInBand', ...process.argv.slice(2)],
