@@ -1,13 +1,35 @@
+import type { Client } from '@temporalio/client';
+import type { Notifier } from '../libs/connectors/email';
+import type { TenantCredentialRevoker } from '../libs/connectors/tenant-credential-revoker';
 import type { TenantScopedDatabase } from '../libs/db';
+import type { SecurityDeskConfig } from '../libs/security/security-desk-config';
+import { createBreachActivities } from './breach.activities';
+import { createSecurityReportActivities } from './security-report.activities';
+import { createTenantDeletionActivities } from './tenant-deletion.activities';
+import { createTenantExportActivities } from './tenant-export.activities';
 import { createTicketActivities } from './ticket.activities';
 
 export interface ActivityDependencies {
   db: TenantScopedDatabase;
+  /** Every notice people get: the outbox table by default, SMTP by config. */
+  notifier: Notifier;
+  /** Security team, escalation and regulator notice recipients. */
+  securityDesk: SecurityDeskConfig;
+  /** The Temporal client, for activities that act on other workflows (tenant deletion stops the tenant's). */
+  temporal: Client;
+  /** Revokes a deleted tenant's provider grants. */
+  credentialRevoker: TenantCredentialRevoker;
+  /** Rows per tenant-deletion batch. */
+  deletionBatchSize: number;
 }
 
 /** Every activity the worker registers, built over its dependencies. */
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createTicketActivities(deps),
+    ...createSecurityReportActivities(deps),
+    ...createBreachActivities(deps),
+    ...createTenantDeletionActivities(deps),
+    ...createTenantExportActivities(deps),
   };
 }

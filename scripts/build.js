@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// npm run build: dependencies, Prisma client, TypeScript (incremental) and the worker's workflow bundle.
-const { existsSync, readdirSync, statSync, writeFileSync } = require('node:fs');
+// npm run build: dependencies, Prisma client, TypeScript (incremental), the worker's workflow bundle and the API's static pages.
+const { cpSync, existsSync, readdirSync, statSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const { ensureDependencies, run, root } = require('./ensure-dependencies');
 
@@ -31,6 +31,8 @@ async function build() {
   ensureDependencies();
   run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.build.json']);
   await bundleWorkflows();
+  // The API's static pages (the tenant page) sit beside its compiled code, as they do beside its sources.
+  cpSync(path.join(root, 'apps', 'api', 'public'), path.join(root, 'dist', 'apps', 'api', 'public'), { recursive: true });
 }
 
 module.exports = { build };

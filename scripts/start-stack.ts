@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     UI codec       sign in at ${apiUrl}/codec/session with the operator key in .data/dev-credentials.json
     Demo tenant    ${demo.tenantId}
     Demo API key   ${demo.adminApiKey}   (role admin; also in .data/dev-credentials.json)
+    Report a vuln  ${apiUrl}/security-report
 
   Open a ticket:
     curl -s -X POST ${apiUrl}/v1/tickets \\

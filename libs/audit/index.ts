@@ -1,4 +1,5 @@
 export * from './audit-writer';
+export * from './audit-once';
 export * from './audit-event-hash';
 export * from './audit-chain-verifier';
 export * from './audit-trail';

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** The settings the API and the worker read from their environment, with the same names in every setting
  * (npm start, tests, docker-compose.yml). Bad values stop the process at start-up with a clear message. */
 export interface AppConfig {
@@ -6,6 +8,17 @@ export interface AppConfig {
   temporal: { address: string; namespace: string; taskQueue: string };
   api: { host: string; port: number; bodyLimitBytes: number; codecCorsOrigins: string[] };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  tenantLifecycle: TenantLifecycleConfig;
+}
+
+/** Leaving Custodian: the deletion grace period, the deletion batch size and the export download links. */
+export interface TenantLifecycleConfig {
+  deletionGracePeriodSeconds: number;
+  /** Rows per deletion batch: each batch is one short transaction and one activity. */
+  deletionBatchSize: number;
+  /** HMAC key of export download links; a random one per process unless set (links then die with it). */
+  exportLinkSecret: string;
+  exportLinkTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -37,7 +50,20 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       codecCorsOrigins: origins(env, 'CODEC_CORS_ORIGINS'),
     },
     logLevel: logLevel as AppConfig['logLevel'],
+    tenantLifecycle: {
+      deletionGracePeriodSeconds: integer(env, 'TENANT_DELETION_GRACE_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),
+      deletionBatchSize: integer(env, 'TENANT_DELETION_BATCH_SIZE', 500, 1, 10_000),
+      exportLinkSecret: exportLinkSecret(env),
+      exportLinkTtlSeconds: integer(env, 'EXPORT_LINK_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
+    },
   };
+}
+
+function exportLinkSecret(env: Env): string {
+  const value = env.EXPORT_LINK_SECRET;
+  if (value === undefined || value === '') return randomBytes(32).toString('base64url');
+  if (value.length < 32) throw new ConfigError('EXPORT_LINK_SECRET must be at least 32 characters');
+  return value;
 }
 
 export function required(env: Env, name: string): string {

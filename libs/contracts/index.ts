@@ -2,3 +2,8 @@ export * from './task-queues';
 export * from './search-attributes';
 export * from './tickets';
 export * from './ticket-intake';
+export * from './business-calendar';
+export * from './vulnerability-report';
+export * from './breach-notification';
+export * from './tenant-deletion';
+export * from './tenant-export';

@@ -20,7 +20,9 @@ export interface TestApi {
 }
 
 /** The real API (and the real worker) over the test servers, as a user reaches them: over HTTP. */
-export async function startTestApi(options: { bodyLimitBytes?: number; withWorker?: boolean } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { bodyLimitBytes?: number; withWorker?: boolean; env?: Record<string, string> } = {},
+): Promise<TestApi> {
   const prisma = appPrisma();
   const db = new TenantScopedDatabase(prisma);
   const temporal = await temporalClient();
@@ -28,6 +30,7 @@ export async function startTestApi(options: { bodyLimitBytes?: number; withWorke
     ...process.env,
     API_BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? 16 * 1024),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...options.env,
   });
   const credentials = new CredentialStore(db, new EnvelopeEncryption(keyProviderFromEnv()));
   const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec(), credentials });

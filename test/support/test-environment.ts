@@ -2,10 +2,14 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
+import type { ActivityDependencies } from '../../activities';
 import { createCustodianWorker } from '../../apps/worker/src/custodian-worker';
+import { createNotifier } from '../../libs/connectors/email';
+import { ProvisionalCredentialRevoker } from '../../libs/connectors/provisional-credential-revoker';
 import { CUSTODIAN_TASK_QUEUE } from '../../libs/contracts';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { createPrismaClient, TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+import { loadSecurityDeskConfig } from '../../libs/security/security-desk-config';
 import { custodianDataConverter } from '../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../libs/temporal/payload-codec';
 
@@ -78,14 +82,33 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
   return { client, close: () => connection.close() };
 }
 
+/**
+ * The worker's real dependencies over the test database: notices go to the outbox tables. Without a client,
+ * activities that act on other workflows reach the test dev server over a connection opened on first use.
+ */
+export function testActivityDependencies(db: TenantScopedDatabase, temporal?: Client): ActivityDependencies {
+  return {
+    db,
+    notifier: createNotifier(db.prisma, {}),
+    securityDesk: loadSecurityDeskConfig({}),
+    temporal: temporal ?? new Client({ connection: Connection.lazy({ address: testEnv().temporalAddress }), dataConverter: custodianDataConverter(testPayloadCodec()) }),
+    credentialRevoker: new ProvisionalCredentialRevoker(db),
+    deletionBatchSize: 500,
+  };
+}
+
 /** The real worker (real activities, real database) on the test Temporal server; run() until stopped. */
-export async function startTestWorker(db: TenantScopedDatabase): Promise<{ worker: Worker; stop(): Promise<void> }> {
+export async function startTestWorker(
+  db: TenantScopedDatabase,
+  overrides: Partial<ActivityDependencies> = {},
+): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
+  const temporal = await temporalClient();
   const worker = await createCustodianWorker({
     connection,
     namespace: 'default',
     taskQueue: CUSTODIAN_TASK_QUEUE,
-    dependencies: { db },
+    dependencies: { ...testActivityDependencies(db, temporal.client), ...overrides },
     payloadCodec: testPayloadCodec(),
     workflowBundlePath: testEnv().workflowBundle,
   });
@@ -95,6 +118,7 @@ export async function startTestWorker(db: TenantScopedDatabase): Promise<{ worke
     async stop() {
       worker.shutdown();
       await running;
+      await temporal.close();
       await connection.close();
     },
   };

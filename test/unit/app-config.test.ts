@@ -9,6 +9,12 @@ describe('app config', () => {
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'custodian' },
       api: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 65536, codecCorsOrigins: [] },
       logLevel: 'info',
+      tenantLifecycle: {
+        deletionGracePeriodSeconds: 604800,
+        deletionBatchSize: 500,
+        exportLinkSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        exportLinkTtlSeconds: 3600,
+      },
     });
   });
 
@@ -21,6 +27,8 @@ describe('app config', () => {
     [{ ...base, PORT: 'eighty' }, /PORT must be an integer/],
     [{ ...base, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ ...base, CODEC_CORS_ORIGINS: 'http://localhost:8233/ui' }, /write the bare origin http:\/\/localhost:8233/],
+    [{ ...base, TENANT_DELETION_BATCH_SIZE: '0' }, /TENANT_DELETION_BATCH_SIZE must be an integer between 1 and 10000/],
+    [{ ...base, EXPORT_LINK_SECRET: 'short' }, /EXPORT_LINK_SECRET must be at least 32 characters/],
   ])('stops with a clear message for %p', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);

@@ -2,10 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CodecModule } from './codec/codec.module';
+import { DeletionsModule } from './deletions/deletions.module';
+import { ExportsModule } from './exports/exports.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { LoggingModule } from './platform/logging.module';
 import { PlatformModule, type PlatformDependencies } from './platform/platform.module';
+import { SecurityReportsModule } from './security-reports/security-reports.module';
+import { TenantContactsModule } from './tenant-contacts/tenant-contacts.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -14,7 +19,7 @@ export class AppModule {
   static register(dependencies: PlatformDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule],
+      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule],
     };
   }
 }

@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter, asBodyParserError } from './errors/api-exception.filter';
 import { createValidationPipe } from './errors/validation-pipe';
+import { serveTenantPage } from './tenant-page/serve-tenant-page';
 import type { PlatformDependencies } from './platform/platform.module';
 
 /** The whole HTTP surface over given dependencies; main.ts and the e2e tests both build it here. */
@@ -32,6 +33,7 @@ export async function createApiApp(dependencies: PlatformDependencies): Promise<
     allowedHeaders: ['content-type', 'authorization', 'x-namespace'],
     maxAge: 600,
   });
+  serveTenantPage(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();

@@ -1,97 +1,154 @@
-import { admin_directory_v1 } from '@googleapis/admin';
-import { mapGoogleError } from './google-errors';
+import { admin_directory_v1, type MethodOptions } from '@googleapis/admin';
+import type { Secret } from '../../crypto/secret';
+import type { GoogleAppPassword, GoogleCallResult, GoogleDirectoryUser, GoogleUserOAuthGrant } from './google-directory-records';
+import { googleApiError } from './google-errors';
+import { googleHttpFailureOf, headerOf } from './google-http-failure';
+import type { GoogleTokenSource } from './google-token-source';
+import type { TenantSsoOrgUnits } from './tenant-sso-org-units';
 
-export interface DirectoryUser {
-  id: string;
-  primaryEmail: string;
-  isAdmin: boolean;
-  isDelegatedAdmin: boolean;
-  suspended: boolean;
-  suspensionReason: string | null;
-  orgUnitPath: string;
+export interface GoogleDirectoryConnectorOptions {
+  tokens: GoogleTokenSource;
+  /** Google's https://admin.googleapis.com/ when absent; the simulator's rootUrl in tests and the demo. */
+  rootUrl?: string;
+  /** The tenant's SSO org units; without them hasThirdPartyIdentityProvider is null ("not known"). */
+  ssoOrgUnits?: TenantSsoOrgUnits;
 }
 
-export interface GoogleCallResult {
-  /** Google's request id when the response carries one, for the audit trail. */
-  requestId: string | null;
-}
+/** A hung connection fails the attempt (retryable) well inside any activity timeout. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
- * The Admin SDK Directory calls Custodian makes, through googleapis. Retries belong to the Temporal
- * activity's retry policy, so the client's own retries are off; every failure is a GoogleApiError.
+ * The Admin SDK Directory calls Custodian makes, one tenant's domain per instance, through the real
+ * googleapis client. Every request carries `retry: false`: retries belong to the Temporal activity's retry
+ * policy, and the connector only maps failures (GoogleConnectorError). The one exception is a 401, which
+ * means our access token was refused before Google did anything: the connector drops that token and tries
+ * exactly once more with a refreshed one.
  */
 export class GoogleDirectoryConnector {
   private readonly directory: admin_directory_v1.Admin;
-  private readonly accessToken: () => Promise<string>;
 
-  constructor(options: { accessToken: () => Promise<string>; rootUrl?: string }) {
-    this.accessToken = options.accessToken;
+  constructor(private readonly options: GoogleDirectoryConnectorOptions) {
     this.directory = new admin_directory_v1.Admin({ rootUrl: options.rootUrl ?? 'https://admin.googleapis.com/' });
   }
 
-  async getUser(userKey: string): Promise<DirectoryUser & GoogleCallResult> {
-    const response = await this.call('users.get', (headers) => this.directory.users.get({ userKey }, requestOptions(headers)));
-    const user = response.data;
-    return {
-      id: user.id ?? '',
-      primaryEmail: user.primaryEmail ?? userKey,
-      isAdmin: user.isAdmin === true,
-      isDelegatedAdmin: user.isDelegatedAdmin === true,
-      suspended: user.suspended === true,
-      suspensionReason: user.suspensionReason ?? null,
-      orgUnitPath: user.orgUnitPath ?? '/',
-      requestId: requestIdOf(response.headers),
+  async getUser(userKey: string): Promise<GoogleCallResult & { user: GoogleDirectoryUser }> {
+    const { data, requestId } = await this.call('users.get', [], (options) => this.directory.users.get({ userKey }, options));
+    if (!data.id || !data.primaryEmail) throw new Error('Google returned a user without an id or primary email');
+    const orgUnitPath = data.orgUnitPath ?? '/';
+    const user: GoogleDirectoryUser = {
+      id: data.id,
+      primaryEmail: data.primaryEmail,
+      isAdmin: data.isAdmin === true,
+      isDelegatedAdmin: data.isDelegatedAdmin === true,
+      suspended: data.suspended === true,
+      suspensionReason: data.suspended ? (data.suspensionReason ?? null) : null,
+      isEnrolledIn2Sv: data.isEnrolledIn2Sv === true,
+      orgUnitPath,
+      hasThirdPartyIdentityProvider: this.options.ssoOrgUnits?.coversOrgUnit(orgUnitPath) ?? null,
     };
+    return { user, requestId };
   }
 
-  /** Sets a password that the user must change at next sign-in: always, there is no other way to call this. */
-  async setPassword(userKey: string, password: string): Promise<GoogleCallResult> {
-    const response = await this.call('users.update (password)', (headers) =>
-      this.directory.users.update({ userKey, requestBody: { password, changePasswordAtNextLogin: true } }, requestOptions(headers)),
+  /**
+   * Sets a password the user must change at next sign-in. The flag is part of the request body itself:
+   * there is no parameter, option or setting that leaves it out (non-negotiable 4).
+   */
+  async setPassword(userKey: string, password: Secret): Promise<GoogleCallResult> {
+    const requestBody = { password: password.reveal(), changePasswordAtNextLogin: true };
+    const { requestId } = await this.call('users.update (password)', [password.reveal()], (options) =>
+      this.directory.users.update({ userKey, requestBody }, options),
     );
-    return { requestId: requestIdOf(response.headers) };
+    return { requestId };
   }
 
-  async setSuspended(userKey: string, suspended: boolean): Promise<GoogleCallResult> {
-    const response = await this.call(suspended ? 'users.update (suspend)' : 'users.update (unsuspend)', (headers) =>
-      this.directory.users.update({ userKey, requestBody: { suspended } }, requestOptions(headers)),
+  async suspend(userKey: string): Promise<GoogleCallResult> {
+    const { requestId } = await this.call('users.update (suspend)', [], (options) =>
+      this.directory.users.update({ userKey, requestBody: { suspended: true } }, options),
     );
-    return { requestId: requestIdOf(response.headers) };
+    return { requestId };
   }
 
+  async unsuspend(userKey: string): Promise<GoogleCallResult> {
+    const { requestId } = await this.call('users.update (unsuspend)', [], (options) =>
+      this.directory.users.update({ userKey, requestBody: { suspended: false } }, options),
+    );
+    return { requestId };
+  }
+
+  /** Ends the user's web and device sessions (needs admin.directory.user.security). */
   async signOut(userKey: string): Promise<GoogleCallResult> {
-    const response = await this.call('users.signOut', (headers) => this.directory.users.signOut({ userKey }, requestOptions(headers)));
-    return { requestId: requestIdOf(response.headers) };
+    const { requestId } = await this.call('users.signOut', [], (options) => this.directory.users.signOut({ userKey }, options));
+    return { requestId };
   }
 
-  private async call<T extends { headers: unknown }>(what: string, request: (headers: Record<string, string>) => Promise<T>): Promise<T> {
-    const headers = { authorization: `Bearer ${await this.accessToken()}` };
-    try {
-      return await request(headers);
-    } catch (error) {
-      const response = (error as { response?: { status?: number; data?: unknown; headers?: unknown } }).response;
-      if (!response?.status) throw error;
-      const data = response.data as { error?: { errors?: { reason?: string }[] } } | undefined;
-      throw mapGoogleError(response.status, data?.error?.errors?.[0]?.reason, headerOf(response.headers, 'retry-after'), what);
+  async listTokens(userKey: string): Promise<GoogleCallResult & { tokens: GoogleUserOAuthGrant[] }> {
+    const { data, requestId } = await this.call('tokens.list', [], (options) => this.directory.tokens.list({ userKey }, options));
+    const tokens = (data.items ?? []).map((item) => ({
+      clientId: item.clientId ?? '',
+      displayText: item.displayText ?? '',
+      scopes: item.scopes ?? [],
+      anonymous: item.anonymous === true,
+      nativeApp: item.nativeApp === true,
+    }));
+    return { tokens, requestId };
+  }
+
+  /** Revokes the OAuth grant the user gave this client id. */
+  async revokeToken(userKey: string, clientId: string): Promise<GoogleCallResult> {
+    const { requestId } = await this.call('tokens.delete', [], (options) => this.directory.tokens.delete({ userKey, clientId }, options));
+    return { requestId };
+  }
+
+  async listAsps(userKey: string): Promise<GoogleCallResult & { asps: GoogleAppPassword[] }> {
+    const { data, requestId } = await this.call('asps.list', [], (options) => this.directory.asps.list({ userKey }, options));
+    const asps = (data.items ?? []).map((item) => ({
+      codeId: item.codeId ?? 0,
+      name: item.name ?? '',
+      createdAt: epochMillis(item.creationTime),
+      lastUsedAt: epochMillis(item.lastTimeUsed),
+    }));
+    return { asps, requestId };
+  }
+
+  async deleteAsp(userKey: string, codeId: number): Promise<GoogleCallResult> {
+    const { requestId } = await this.call('asps.delete', [], (options) => this.directory.asps.delete({ userKey, codeId }, options));
+    return { requestId };
+  }
+
+  /** One Directory request, with at most one more after a 401; `secrets` are cut out of any error message. */
+  private async call<T>(
+    operation: string,
+    secrets: string[],
+    request: (options: MethodOptions) => Promise<{ data: T; headers: unknown }>,
+  ): Promise<{ data: T; requestId: string | null }> {
+    const tokensUsed: string[] = [];
+    for (;;) {
+      const token = await this.options.tokens.accessToken();
+      tokensUsed.push(token);
+      try {
+        const response = await request({
+          headers: { authorization: `Bearer ${token}` },
+          retry: false,
+          timeout: REQUEST_TIMEOUT_MS,
+          // Node's fetch rather than node-fetch, which gaxios would load through a dynamic import.
+          fetchImplementation: fetch,
+        });
+        return { data: response.data, requestId: headerOf(response.headers, 'x-goog-request-id') ?? null };
+      } catch (error) {
+        const failure = googleHttpFailureOf(error);
+        if (!failure) throw error;
+        if (failure.status === 401 && tokensUsed.length === 1) {
+          this.options.tokens.invalidate(token);
+          continue;
+        }
+        throw googleApiError(operation, failure, [...tokensUsed, ...secrets]);
+      }
     }
   }
 }
 
-/**
- * No client-side retries (the activity's retry policy owns them), and Node's own fetch rather than the
- * node-fetch gaxios would load through a dynamic import.
- */
-function requestOptions(headers: Record<string, string>) {
-  return { headers, retry: false, fetchImplementation: fetch };
-}
-
-function requestIdOf(headers: unknown): string | null {
-  return headerOf(headers, 'x-goog-request-id') ?? null;
-}
-
-function headerOf(headers: unknown, name: string): string | undefined {
-  if (!headers) return undefined;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  const value = (headers as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : undefined;
+/** Google sends these times as int64 milliseconds since the epoch, in a string. */
+function epochMillis(value: string | null | undefined): Date | null {
+  const millis = Number(value);
+  return value && Number.isFinite(millis) && millis > 0 ? new Date(millis) : null;
 }

@@ -9,6 +9,7 @@ import { CurrentTenant } from '../auth/current-principal.decorator';
 import type { TenantPrincipal, TenantRole } from '../auth/principal';
 import { ApiError } from '../errors/api-error';
 import { AuditExportQueryDto } from './audit-export-query.dto';
+import { RecentAuditEventsQueryDto } from './recent-audit-events-query.dto';
 
 const AUDIT_READERS: readonly TenantRole[] = ['admin', 'auditor'];
 
@@ -23,6 +24,23 @@ export class AuditController {
   @ApiOperation({ summary: "Recompute this tenant's hash chain: ok, or the first broken seq" })
   verify(@CurrentTenant() caller: TenantPrincipal) {
     return this.trail.verify(caller.tenantId);
+  }
+
+  @Get('events')
+  @TenantRoles(AUDIT_READERS)
+  @ApiOperation({ summary: 'The latest events, newest first (the tenant page shows the last 50)' })
+  async recent(@CurrentTenant() caller: TenantPrincipal, @Query() query: RecentAuditEventsQueryDto) {
+    const events = await this.trail.recent(caller.tenantId, query.limit);
+    return events.map((event) => ({
+      seq: event.seq,
+      at: event.at.toISOString(),
+      actor: event.actor,
+      action: event.action,
+      target: event.target,
+      outcome: event.outcome,
+      details: event.details,
+      hash: Buffer.from(event.hash).toString('hex'),
+    }));
   }
 
   @Get('export')

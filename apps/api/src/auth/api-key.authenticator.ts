@@ -19,9 +19,16 @@ export class ApiKeyAuthenticator {
     }
     // Under the key's own tenant context: a key naming another tenant finds nothing.
     const row = await this.db.withTenant(parsed.tenantId, (tx) =>
-      tx.apiKey.findUnique({ where: { keyHash: parsed.hash } }),
+      tx.apiKey.findUnique({ where: { keyHash: parsed.hash }, include: { tenant: { select: { deletionScheduledAt: true } } } }),
     );
     if (!row || row.revokedAt || !timingSafeEqual(row.keyHash, parsed.hash)) return undefined;
-    return { kind: 'tenant', tenantId: row.tenantId, role: row.role as TenantRole, keyId: row.id, keyName: row.name };
+    return {
+      kind: 'tenant',
+      tenantId: row.tenantId,
+      role: row.role as TenantRole,
+      keyId: row.id,
+      keyName: row.name,
+      deletionScheduledAt: row.tenant.deletionScheduledAt?.toISOString() ?? null,
+    };
   }
 }

@@ -3,7 +3,15 @@ export type TenantRole = (typeof TENANT_ROLES)[number];
 
 /** Who is calling, as established by the auth guard from the API key. */
 export type Principal =
-  | { kind: 'tenant'; tenantId: string; role: TenantRole; keyId: string; keyName: string }
+  | {
+      kind: 'tenant';
+      tenantId: string;
+      role: TenantRole;
+      keyId: string;
+      keyName: string;
+      /** When the tenant is pending deletion: the end of its grace period (ISO), else null. */
+      deletionScheduledAt: string | null;
+    }
   | { kind: 'operator'; keyId: string; keyName: string };
 
 export type TenantPrincipal = Extract<Principal, { kind: 'tenant' }>;

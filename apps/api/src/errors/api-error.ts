@@ -14,6 +14,9 @@ export type ApiErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'idempotency_key_reused'
+  | 'deletion_not_cancellable'
+  | 'export_link_expired'
+  | 'export_already_downloaded'
   | 'too_many_requests'
   | 'service_unavailable'
   | 'internal_error';

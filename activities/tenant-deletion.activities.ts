@@ -1,0 +1,217 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { appendAuditEventOnce } from '../libs/audit';
+import type { Notifier } from '../libs/connectors/email';
+import type { TenantCredentialRevoker } from '../libs/connectors/tenant-credential-revoker';
+import type { DeletionCertificate, DeletionStep, DeletionStepPurpose, TenantDeletionActivities } from '../libs/contracts';
+import { deletionOrder, readTenantTables, type TenantScopedDatabase } from '../libs/db';
+import { deliver, evidence } from './security-desk-notices';
+import { deletionCertificateNotice, tenantDeletionNotice } from './tenant-deletion-notices';
+
+export interface TenantDeletionActivityDependencies {
+  db: TenantScopedDatabase;
+  /** To find and stop the tenant's other workflows. */
+  temporal: Client;
+  notifier: Notifier;
+  credentialRevoker: TenantCredentialRevoker;
+  /** Rows per batch (TENANT_DELETION_BATCH_SIZE). */
+  deletionBatchSize: number;
+}
+
+const ACTOR = 'workflow:tenant-deletion';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Database refusals that no retry can fix: the deletion must stop and someone must look. */
+const FINAL_REFUSALS = [/is not pending deletion/, /does not exist/, /is not a tenant table/];
+
+export function createTenantDeletionActivities({
+  db,
+  temporal,
+  notifier,
+  credentialRevoker,
+  deletionBatchSize,
+}: TenantDeletionActivityDependencies): TenantDeletionActivities {
+  return {
+    async sendTenantDeletionNotice(request) {
+      const { tenantId } = request;
+      const { tenant, contacts } = await db.withTenant(tenantId, async (tx) => ({
+        tenant: await tx.tenant.findUnique({ where: { id: tenantId }, select: { slug: true } }),
+        contacts: await tx.tenantContact.findMany({ orderBy: { email: 'asc' }, select: { email: true } }),
+      }));
+      if (!tenant) throw ApplicationFailure.nonRetryable(`tenant ${tenantId} no longer exists`, 'TenantNotFound');
+      const notice = {
+        tenantId,
+        deliveryKey: `tenant-deletion/${tenantId}/${request.requestedAt}/${request.kind}`,
+        kind: `tenant.deletion.${request.kind}`,
+        recipients: [...new Set([request.requesterEmail, ...contacts.map((contact) => contact.email)])],
+        ...tenantDeletionNotice(request, tenant.slug),
+      };
+      const delivery = await deliver(notifier, notice);
+      await db.withTenant(tenantId, (tx) =>
+        appendAuditEventOnce(tx, tenantId, notice.deliveryKey, {
+          actor: ACTOR,
+          action: 'tenant.deletion_notice_sent',
+          target: tenantId,
+          outcome: 'success',
+          details: evidence(notice, delivery),
+        }),
+      );
+    },
+
+    async restoreTenant({ tenantId, cancelledBy, requestedAt }) {
+      await db.withTenant(tenantId, async (tx) => {
+        await tx.tenant.updateMany({
+          where: { id: tenantId, status: 'pending_deletion', deletionRequestedAt: new Date(requestedAt) },
+          data: { status: 'active', deletionRequestedAt: null, deletionRequestedBy: null, deletionScheduledAt: null, updatedAt: new Date() },
+        });
+        await appendAuditEventOnce(tx, tenantId, `tenant-deletion/${tenantId}/${requestedAt}/restored`, {
+          actor: cancelledBy,
+          action: 'tenant.deletion_cancelled',
+          target: tenantId,
+          outcome: 'success',
+          details: { requestedAt },
+        });
+      });
+    },
+
+    async beginTenantDeletion({ tenantId, workflowId }) {
+      await refusalsAreFinal(() =>
+        db.withTenant(tenantId, async (tx) => {
+          await tx.$executeRaw`SELECT begin_tenant_deletion(${tenantId}::uuid, ${workflowId})`;
+          // A retry after the rows went (tombstone already open) has no trail left to write to.
+          const exists = await tx.tenant.count({ where: { id: tenantId } });
+          if (exists) {
+            await appendAuditEventOnce(tx, tenantId, `tenant-deletion/${tenantId}/started`, {
+              actor: ACTOR,
+              action: 'tenant.deletion_started',
+              target: tenantId,
+              outcome: 'pending',
+              details: { workflowId },
+            });
+          }
+        }),
+      );
+    },
+
+    async stopTenantWorkflows({ tenantId, exceptWorkflowId }) {
+      if (!UUID.test(tenantId)) throw ApplicationFailure.nonRetryable('tenant id must be a UUID', 'InvalidTenantIdError');
+      const stopped: string[] = [];
+      const running = temporal.workflow.list({ query: `TenantId = '${tenantId}' AND ExecutionStatus = 'Running'` });
+      for await (const execution of running) {
+        if (execution.workflowId === exceptWorkflowId) continue;
+        Context.current().heartbeat(execution.workflowId);
+        try {
+          await temporal.workflow.getHandle(execution.workflowId, execution.runId).terminate(`tenant ${tenantId} is being deleted`);
+        } catch (error) {
+          // Finished on its own in the meantime: nothing left to stop.
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }
+        await db.withTenant(tenantId, (tx) =>
+          appendAuditEventOnce(tx, tenantId, `tenant-deletion/${tenantId}/stopped/${execution.workflowId}/${execution.runId}`, {
+            actor: ACTOR,
+            action: 'tenant.deletion_workflow_stopped',
+            target: execution.workflowId,
+            outcome: 'success',
+            details: { workflowType: execution.type, runId: execution.runId },
+          }),
+        );
+        stopped.push(execution.workflowId);
+      }
+      return stopped;
+    },
+
+    async revokeTenantCredentials({ tenantId }) {
+      const outcomes = await credentialRevoker.revokeAll(tenantId);
+      await db.withTenant(tenantId, async (tx) => {
+        for (const revocation of outcomes) {
+          await appendAuditEventOnce(tx, tenantId, `tenant-deletion/${tenantId}/revocation/${revocation.provider}`, {
+            actor: ACTOR,
+            action: 'tenant.deletion_token_revocation',
+            target: revocation.provider,
+            outcome: revocation.outcome === 'failed' ? 'failure' : 'success',
+            details: { outcome: revocation.outcome, ...(revocation.detail ? { detail: revocation.detail } : {}) },
+          });
+        }
+      });
+      return outcomes;
+    },
+
+    async planTenantDeletion({ tables }) {
+      const catalogue = await readTenantTables(db.prisma);
+      const order = deletionOrder(catalogue.tables, catalogue.references);
+      return order.filter((table) => !tables || tables.includes(table)).map((table): DeletionStep => ({ table, purpose: purposeOf(table) }));
+    },
+
+    async deleteTenantRowsBatch({ tenantId, table }) {
+      Context.current().heartbeat(table);
+      const [row] = await refusalsAreFinal(() =>
+        db.withTenant(tenantId, (tx) =>
+          tx.$queryRaw<{ deleted: bigint }[]>`SELECT delete_tenant_batch(${tenantId}::uuid, ${table}, ${deletionBatchSize}::integer) AS deleted`,
+        ),
+      );
+      Context.current().heartbeat(table);
+      return { deleted: Number(row?.deleted ?? 0) };
+    },
+
+    async completeTenantDeletion({ tenantId, requesterEmail, workflowId, stoppedWorkflows, revocations }) {
+      return db.withTenant(tenantId, async (tx) => {
+        const tombstone = await tx.tenantTombstone.findUnique({ where: { deletedTenantId: tenantId } });
+        if (!tombstone) throw ApplicationFailure.nonRetryable(`deletion of tenant ${tenantId} never began`, 'TenantDeletionNotBegun');
+        if (tombstone.certificate) return { certificate: tombstone.certificate as unknown as DeletionCertificate, remainingTables: [] };
+        const deletedRows = Object.fromEntries(
+          Object.entries(tombstone.deletedRows as Record<string, number>).map(([table, rows]) => [table, Number(rows)]),
+        );
+        const certificate: DeletionCertificate = {
+          tenantId,
+          tenantSlug: tombstone.tenantSlug,
+          requestedBy: tombstone.requestedBy,
+          requesterEmail,
+          requestedAt: tombstone.requestedAt.toISOString(),
+          scheduledAt: tombstone.scheduledAt.toISOString(),
+          deletionStartedAt: tombstone.startedAt.toISOString(),
+          completedAt: new Date().toISOString(),
+          deletedRows,
+          totalRows: Object.values(deletedRows).reduce((sum, rows) => sum + rows, 0),
+          dataKeysDestroyed: deletedRows.data_keys ?? 0,
+          stoppedWorkflows,
+          tokenRevocations: revocations,
+          workflowId,
+        };
+        const [sealed] = await tx.$queryRaw<{ remaining: string[] }[]>`
+          SELECT complete_tenant_deletion(${tenantId}::uuid, ${JSON.stringify(certificate)}::jsonb) AS remaining`;
+        const remainingTables = sealed?.remaining ?? [];
+        if (remainingTables.length > 0) return { certificate: null, remainingTables };
+        const stored = await tx.tenantTombstone.findUniqueOrThrow({ where: { deletedTenantId: tenantId } });
+        return { certificate: stored.certificate as unknown as DeletionCertificate, remainingTables };
+      });
+    },
+
+    async sendDeletionCertificate({ certificate }) {
+      // A platform notice: the tenant, and with it its notifications table, no longer exists.
+      await deliver(notifier, {
+        deliveryKey: `tenant-deletion/${certificate.tenantId}/certificate`,
+        kind: 'tenant.deletion.certificate',
+        recipients: [certificate.requesterEmail],
+        ...deletionCertificateNotice(certificate),
+      });
+    },
+  };
+}
+
+function purposeOf(table: string): DeletionStepPurpose {
+  if (table === 'tenants') return 'tenant_row';
+  if (table === 'data_keys') return 'data_keys';
+  return 'rows';
+}
+
+async function refusalsAreFinal<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (FINAL_REFUSALS.some((refusal) => refusal.test(message))) {
+      throw ApplicationFailure.nonRetryable(message, 'TenantDeletionRefused');
+    }
+    throw error;
+  }
+}

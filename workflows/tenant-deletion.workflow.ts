@@ -1,0 +1,165 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  cancelTenantDeletionUpdate,
+  DELETION_CANCEL_FORBIDDEN,
+  DELETION_NOT_CANCELLABLE,
+  tenantDeletionStateQuery,
+  type CancelTenantDeletionRequest,
+  type TenantDeletionActivities,
+  type TenantDeletionInput,
+  type TenantDeletionProgress,
+  type TenantDeletionResult,
+  type TenantDeletionState,
+} from '../libs/contracts';
+
+// Database writes and notices: quick when healthy, retried with backoff through outages, for as long as it
+// takes (a deletion must finish); "not due yet" (clocks a little apart) is retried the same way.
+const activities = proxyActivities<TenantDeletionActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['InvalidNotice'] },
+});
+
+// One batch per call, heartbeating: a worker that dies mid-batch is noticed within the heartbeat timeout and
+// the batch is retried elsewhere; the batch's own transaction either committed (with its count) or did not.
+const { deleteTenantRowsBatch } = proxyActivities<TenantDeletionActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** A late writer can add rows after a table's pass; the final check sends the deletion back that often. */
+const MAX_SWEEPS = 3;
+/** Each batch adds a few events; continue as new well before the history gets heavy. */
+const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
+
+/**
+ * Deletes a tenant after a cancellable grace period. Pending: the tenant works as before and any of its
+ * admins can cancel (Update). When the timer fires: its other workflows are stopped, provider tokens revoked,
+ * every row of every tenant table deleted in batches, its data keys destroyed, and a certificate kept in a
+ * tombstone outside tenant data and emailed to the requester.
+ */
+export async function tenantDeletionWorkflow(input: TenantDeletionInput): Promise<TenantDeletionResult> {
+  const scheduledMs = Date.parse(input.scheduledAt);
+  const state: TenantDeletionState = {
+    tenantId: input.tenantId,
+    phase: input.resume ? 'deleting' : 'pending',
+    requestedBy: input.requestedBy,
+    requestedAt: input.requestedAt,
+    scheduledAt: input.scheduledAt,
+    remainingMs: 0,
+    asOf: input.requestedAt,
+    cancelledBy: null,
+    cancelledAt: null,
+    currentTable: null,
+    completedAt: null,
+  };
+  const snapshot = (): TenantDeletionState => ({
+    ...state,
+    remainingMs: state.phase === 'pending' ? Math.max(0, scheduledMs - Date.now()) : 0,
+    asOf: new Date(Date.now()).toISOString(),
+  });
+  setHandler(tenantDeletionStateQuery, snapshot);
+
+  let cancellation: CancelTenantDeletionRequest | undefined;
+  let restored = false;
+  setHandler(
+    cancelTenantDeletionUpdate,
+    async (request) => {
+      cancellation ??= request;
+      await condition(() => restored);
+      return snapshot();
+    },
+    {
+      validator: (request) => {
+        if (request.tenantId !== input.tenantId || request.role !== 'admin') {
+          throw ApplicationFailure.create({ type: DELETION_CANCEL_FORBIDDEN, message: 'only an admin of this tenant may cancel its deletion' });
+        }
+        if (state.phase !== 'pending' || Date.now() >= scheduledMs) {
+          throw ApplicationFailure.create({
+            type: DELETION_NOT_CANCELLABLE,
+            message: `the grace period ended at ${input.scheduledAt}; the deletion can no longer be cancelled`,
+          });
+        }
+      },
+    },
+  );
+
+  let progress = input.resume;
+  if (!progress) {
+    await activities.sendTenantDeletionNotice({ ...noticeFields(input), kind: 'requested' });
+    const cancelled = await condition(() => cancellation !== undefined, Math.max(1, scheduledMs - Date.now()));
+    if (cancelled && cancellation) {
+      await activities.restoreTenant({ tenantId: input.tenantId, cancelledBy: cancellation.cancelledBy, requestedAt: input.requestedAt });
+      state.phase = 'cancelled';
+      state.cancelledBy = cancellation.cancelledBy;
+      state.cancelledAt = new Date(Date.now()).toISOString();
+      restored = true;
+      await activities.sendTenantDeletionNotice({ ...noticeFields(input), kind: 'cancelled', cancelledBy: cancellation.cancelledBy });
+      await condition(allHandlersFinished);
+      return { outcome: 'cancelled', cancelledBy: state.cancelledBy, cancelledAt: state.cancelledAt };
+    }
+    state.phase = 'deleting';
+    const workflowId = workflowInfo().workflowId;
+    await activities.beginTenantDeletion({ tenantId: input.tenantId, workflowId });
+    const stoppedWorkflows = await activities.stopTenantWorkflows({ tenantId: input.tenantId, exceptWorkflowId: workflowId });
+    const revocations = await activities.revokeTenantCredentials({ tenantId: input.tenantId });
+    const plan = await activities.planTenantDeletion({ tenantId: input.tenantId });
+    progress = { plan, stepIndex: 0, sweep: 0, stoppedWorkflows, revocations };
+  }
+  return deleteEverything(input, state, progress);
+}
+
+async function deleteEverything(
+  input: TenantDeletionInput,
+  state: TenantDeletionState,
+  progress: TenantDeletionProgress,
+): Promise<TenantDeletionResult> {
+  for (;;) {
+    while (progress.stepIndex < progress.plan.length) {
+      const step = progress.plan[progress.stepIndex]!;
+      state.currentTable = step.table;
+      const { deleted } = await deleteTenantRowsBatch({ tenantId: input.tenantId, table: step.table });
+      if (deleted === 0) progress = { ...progress, stepIndex: progress.stepIndex + 1 };
+      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE) {
+        await continueAsNew<typeof tenantDeletionWorkflow>({ ...input, resume: progress });
+      }
+    }
+    state.currentTable = null;
+    const sealed = await activities.completeTenantDeletion({
+      tenantId: input.tenantId,
+      requesterEmail: input.requesterEmail,
+      workflowId: workflowInfo().workflowId,
+      stoppedWorkflows: progress.stoppedWorkflows,
+      revocations: progress.revocations,
+    });
+    if (sealed.certificate) {
+      state.phase = 'deleted';
+      state.completedAt = sealed.certificate.completedAt;
+      await activities.sendDeletionCertificate({ certificate: sealed.certificate });
+      return { outcome: 'deleted', certificate: sealed.certificate };
+    }
+    if (progress.sweep >= MAX_SWEEPS) {
+      throw ApplicationFailure.nonRetryable(`rows keep appearing in ${sealed.remainingTables.join(', ')} during deletion`, 'TenantDeletionIncomplete');
+    }
+    const plan = await activities.planTenantDeletion({ tenantId: input.tenantId, tables: sealed.remainingTables });
+    progress = { ...progress, plan, stepIndex: 0, sweep: progress.sweep + 1 };
+  }
+}
+
+function noticeFields(input: TenantDeletionInput) {
+  return {
+    tenantId: input.tenantId,
+    requesterEmail: input.requesterEmail,
+    requestedBy: input.requestedBy,
+    requestedAt: input.requestedAt,
+    scheduledAt: input.scheduledAt,
+  };
+}
