@@ -1,9 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Notifier } from '../libs/connectors/email';
+import type { GoogleDirectoryProvider } from '../libs/connectors/google/google-directory-provider';
 import type { TenantCredentialRevoker } from '../libs/connectors/tenant-credential-revoker';
 import type { TenantScopedDatabase } from '../libs/db';
+import type { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
 import type { SecurityDeskConfig } from '../libs/security/security-desk-config';
 import { createBreachActivities } from './breach.activities';
+import { createGoogleOperationActivities } from './google-operation.activities';
 import { createSecurityReportActivities } from './security-report.activities';
 import { createTenantDeletionActivities } from './tenant-deletion.activities';
 import { createTenantExportActivities } from './tenant-export.activities';
@@ -21,6 +24,10 @@ export interface ActivityDependencies {
   credentialRevoker: TenantCredentialRevoker;
   /** Rows per tenant-deletion batch. */
   deletionBatchSize: number;
+  /** Each tenant's Google Workspace Directory, over its stored grant. */
+  google: GoogleDirectoryProvider;
+  /** Temporary passwords, sealed and shown once. */
+  secrets: OneTimeSecretStore;
 }
 
 /** Every activity the worker registers, built over its dependencies. */
@@ -31,5 +38,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createBreachActivities(deps),
     ...createTenantDeletionActivities(deps),
     ...createTenantExportActivities(deps),
+    ...createGoogleOperationActivities(deps),
   };
 }

@@ -4,3 +4,6 @@ export * from './vulnerability-report.workflow';
 export * from './breach-notification.workflow';
 export * from './tenant-deletion.workflow';
 export * from './export.workflow';
+export * from './password-reset.workflow';
+export * from './account-unlock.workflow';
+export * from './access-change.workflow';

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { ConfigError } from './config-error';
+import { loadGoogleConfig, type GoogleConfig } from './google-config';
 
 /** The settings the API and the worker read from their environment, with the same names in every setting
  * (npm start, tests, docker-compose.yml). Bad values stop the process at start-up with a clear message. */
@@ -9,6 +11,8 @@ export interface AppConfig {
   api: { host: string; port: number; bodyLimitBytes: number; codecCorsOrigins: string[] };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   tenantLifecycle: TenantLifecycleConfig;
+  /** Null when no Google OAuth client is configured. */
+  google: GoogleConfig | null;
 }
 
 /** Leaving Custodian: the deletion grace period, the deletion batch size and the export download links. */
@@ -21,9 +25,7 @@ export interface TenantLifecycleConfig {
   exportLinkTtlSeconds: number;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -36,6 +38,12 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
   }
+  const api = {
+    host: env.HOST || '127.0.0.1',
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    codecCorsOrigins: origins(env, 'CODEC_CORS_ORIGINS'),
+  };
   return {
     databaseUrl: postgresUrl(env, 'DATABASE_URL'),
     temporal: {
@@ -43,12 +51,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       namespace: env.TEMPORAL_NAMESPACE || 'default',
       taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
     },
-    api: {
-      host: env.HOST || '127.0.0.1',
-      port: integer(env, 'PORT', 8080, 0, 65535),
-      bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
-      codecCorsOrigins: origins(env, 'CODEC_CORS_ORIGINS'),
-    },
+    api,
     logLevel: logLevel as AppConfig['logLevel'],
     tenantLifecycle: {
       deletionGracePeriodSeconds: integer(env, 'TENANT_DELETION_GRACE_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),
@@ -56,6 +59,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       exportLinkSecret: exportLinkSecret(env),
       exportLinkTtlSeconds: integer(env, 'EXPORT_LINK_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
     },
+    google: loadGoogleConfig(env, `http://${api.host}:${api.port}`),
   };
 }
 

@@ -7,3 +7,4 @@ export * from './vulnerability-report';
 export * from './breach-notification';
 export * from './tenant-deletion';
 export * from './tenant-export';
+export * from './google-operations';

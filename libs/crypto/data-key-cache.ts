@@ -66,6 +66,12 @@ export class DataKeyCache {
     });
   }
 
+  /** Zero-fills and forgets one key, whose data_keys row was just destroyed. */
+  forget(dekId: string): void {
+    const entry = this.entries.get(dekId);
+    if (entry) this.drop(dekId, entry);
+  }
+
   /** Zero-fills and forgets every key (e.g. at shutdown). */
   clear(): void {
     for (const [dekId, entry] of this.entries) this.drop(dekId, entry);

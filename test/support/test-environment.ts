@@ -5,10 +5,14 @@ import { Client as PgClient } from 'pg';
 import type { ActivityDependencies } from '../../activities';
 import { createCustodianWorker } from '../../apps/worker/src/custodian-worker';
 import { createNotifier } from '../../libs/connectors/email';
-import { ProvisionalCredentialRevoker } from '../../libs/connectors/provisional-credential-revoker';
+import { CredentialStore } from '../../libs/connectors/credential-store';
+import { GoogleWorkspaceConnections } from '../../libs/connectors/google/google-workspace-connections';
+import { ProviderCredentialRevoker } from '../../libs/connectors/provider-credential-revoker';
 import { CUSTODIAN_TASK_QUEUE } from '../../libs/contracts';
+import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { createPrismaClient, TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+import { OneTimeSecretStore } from '../../libs/secrets/one-time-secret-store';
 import { loadSecurityDeskConfig } from '../../libs/security/security-desk-config';
 import { custodianDataConverter } from '../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../libs/temporal/payload-codec';
@@ -83,17 +87,22 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
 }
 
 /**
- * The worker's real dependencies over the test database: notices go to the outbox tables. Without a client,
+ * The worker's real dependencies over the test database: notices go to the outbox tables; no Google OAuth
+ * client, so Google operations need a test's own `google` (see googleSimulatorConnections). Without a client,
  * activities that act on other workflows reach the test dev server over a connection opened on first use.
  */
 export function testActivityDependencies(db: TenantScopedDatabase, temporal?: Client): ActivityDependencies {
+  const encryption = new EnvelopeEncryption(keyProviderFromEnv());
+  const credentials = new CredentialStore(db, encryption);
   return {
     db,
     notifier: createNotifier(db.prisma, {}),
     securityDesk: loadSecurityDeskConfig({}),
     temporal: temporal ?? new Client({ connection: Connection.lazy({ address: testEnv().temporalAddress }), dataConverter: custodianDataConverter(testPayloadCodec()) }),
-    credentialRevoker: new ProvisionalCredentialRevoker(db),
+    credentialRevoker: new ProviderCredentialRevoker({ credentials, googleOAuth: null }),
     deletionBatchSize: 500,
+    google: new GoogleWorkspaceConnections({ credentials, oauth: null }),
+    secrets: new OneTimeSecretStore(db, encryption),
   };
 }
 

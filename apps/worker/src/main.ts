@@ -4,9 +4,14 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadAppConfig } from '../../../libs/config/app-config';
 import { createNotifier } from '../../../libs/connectors/email';
-import { ProvisionalCredentialRevoker } from '../../../libs/connectors/provisional-credential-revoker';
+import { CredentialStore } from '../../../libs/connectors/credential-store';
+import { googleOAuthFromConfig } from '../../../libs/connectors/google/google-oauth-from-config';
+import { GoogleWorkspaceConnections } from '../../../libs/connectors/google/google-workspace-connections';
+import { ProviderCredentialRevoker } from '../../../libs/connectors/provider-credential-revoker';
 import { assertRowLevelSecurity, createPrismaClient, TenantScopedDatabase } from '../../../libs/db';
+import { EnvelopeEncryption } from '../../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
+import { OneTimeSecretStore } from '../../../libs/secrets/one-time-secret-store';
 import { loadSecurityDeskConfig } from '../../../libs/security/security-desk-config';
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
@@ -21,12 +26,16 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(config.databaseUrl);
   await assertRowLevelSecurity(prisma);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const payloadCodec = new PayloadEncryptionCodec({ keyProvider: keyProviderFromEnv() });
+  const keyProvider = keyProviderFromEnv();
+  const payloadCodec = new PayloadEncryptionCodec({ keyProvider });
   // Activities that act on other workflows (tenant deletion stops the tenant's) go through a client.
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: custodianDataConverter(payloadCodec) });
   try {
     const db = new TenantScopedDatabase(prisma);
+    const encryption = new EnvelopeEncryption(keyProvider);
+    const credentials = new CredentialStore(db, encryption);
+    const googleOAuth = googleOAuthFromConfig(config.google);
     const worker = await createCustodianWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -36,8 +45,10 @@ async function main(): Promise<void> {
         notifier: createNotifier(prisma),
         securityDesk,
         temporal,
-        credentialRevoker: new ProvisionalCredentialRevoker(db),
+        credentialRevoker: new ProviderCredentialRevoker({ credentials, googleOAuth }),
         deletionBatchSize: config.tenantLifecycle.deletionBatchSize,
+        google: new GoogleWorkspaceConnections({ credentials, oauth: googleOAuth, apiRootUrl: config.google?.apiRootUrl }),
+        secrets: new OneTimeSecretStore(db, encryption),
       },
       payloadCodec,
       workflowBundlePath: existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : undefined,

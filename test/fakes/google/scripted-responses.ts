@@ -16,7 +16,7 @@ export class ScriptedResponses {
   private readonly scripts: { matches: (request: RecordedRequest) => boolean; responses: ScriptedResponse[] }[] = [];
 
   add(matcher: RequestMatcher, responses: ScriptedResponse[]): void {
-    this.scripts.push({ matches: typeof matcher === 'function' ? matcher : matchBy(matcher), responses: [...responses] });
+    this.scripts.push({ matches: (request) => requestMatches(matcher, request), responses: [...responses] });
   }
 
   take(request: RecordedRequest): ScriptedResponse | undefined {
@@ -25,12 +25,11 @@ export class ScriptedResponses {
   }
 }
 
-function matchBy(matcher: { method?: string; path?: string | RegExp }): (request: RecordedRequest) => boolean {
-  return (request) => {
-    if (matcher.method && matcher.method.toUpperCase() !== request.method) return false;
-    if (typeof matcher.path === 'string') return request.path === matcher.path;
-    return matcher.path ? matcher.path.test(request.path) : true;
-  };
+export function requestMatches(matcher: RequestMatcher, request: RecordedRequest): boolean {
+  if (typeof matcher === 'function') return matcher(request);
+  if (matcher.method && matcher.method.toUpperCase() !== request.method) return false;
+  if (typeof matcher.path === 'string') return request.path === matcher.path;
+  return matcher.path ? matcher.path.test(request.path) : true;
 }
 
 /** The reason Google gives with each status when a script names none. */

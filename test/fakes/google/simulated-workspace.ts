@@ -63,8 +63,9 @@ export function etagOf(value: unknown): string {
 }
 
 /**
- * A domain's users: a super admin, a delegated (helpdesk) admin, one suspended by Google for abuse, an
- * ordinary user with third-party grants and an app password, and one in an org unit meant for SSO.
+ * A domain's users: a super admin, a delegated (helpdesk) admin, one suspended by Google for abuse, one
+ * suspended by an admin, an ordinary user with third-party grants and an app password, and one in an org
+ * unit meant for SSO.
  */
 export function seedUsers(domain: string): SimulatedUser[] {
   const customerId = `C0${digits(`customer:${domain}`, 7)}`;
@@ -92,6 +93,7 @@ export function seedUsers(domain: string): SimulatedUser[] {
     user('admin', 'Ada', 'Admin', { isAdmin: true, orgUnitPath: '/', isEnrolledIn2Sv: true, isEnforcedIn2Sv: true }),
     user('helpdesk', 'Hal', 'Desk', { isDelegatedAdmin: true, orgUnitPath: '/IT', isEnrolledIn2Sv: true }),
     user('mallory', 'Mallory', 'Spammer', { suspended: true, suspensionReason: 'ABUSE' }),
+    user('olly', 'Olly', 'Leaver', { suspended: true, suspensionReason: 'ADMIN' }),
     user('jane', 'Jane', 'Doe', {
       tokens: [
         { clientId: '407408718192.apps.googleusercontent.com', displayText: 'Acme CRM', anonymous: false, nativeApp: false, scopes: ['openid', 'https://www.googleapis.com/auth/calendar'] },

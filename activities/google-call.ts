@@ -1,0 +1,44 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { appendAuditEvent } from '../libs/audit';
+import { GoogleConnectorError } from '../libs/connectors/google/google-errors';
+import type { GoogleCallResult } from '../libs/connectors/google/google-directory-records';
+import type { GoogleOperationInput } from '../libs/contracts';
+import type { TenantScopedDatabase } from '../libs/db';
+
+/**
+ * One Google call with its audit event (actor, ticket, user, action, outcome, Google's request id; never a
+ * password), written whether the call succeeded or failed. A connector failure becomes an ApplicationFailure
+ * whose type is the connector's (GoogleRateLimited, GoogleUserNotFound, ...): not retryable when Google said
+ * so, and with Retry-After as the next retry's delay.
+ */
+export async function auditedGoogleCall<T extends GoogleCallResult>(
+  db: TenantScopedDatabase,
+  input: GoogleOperationInput,
+  action: string,
+  call: () => Promise<T>,
+  details: (result: T) => Record<string, unknown> = () => ({}),
+): Promise<T> {
+  const audit = (outcome: 'success' | 'failure', extra: Record<string, unknown>) =>
+    db.withTenant(input.tenantId, (tx) =>
+      appendAuditEvent(tx, input.tenantId, { actor: input.requestedBy, action, target: input.userEmail, outcome, details: { ticketRef: input.ticketRef, ...extra } }),
+    );
+  let result: T;
+  try {
+    result = await call();
+  } catch (error) {
+    if (!(error instanceof GoogleConnectorError)) throw error;
+    await audit('failure', { error: error.type, status: error.status ?? null });
+    throw activityFailureOf(error);
+  }
+  await audit('success', { googleRequestId: result.requestId, ...details(result) });
+  return result;
+}
+
+export function activityFailureOf(error: GoogleConnectorError): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: error.type,
+    message: error.message,
+    nonRetryable: !error.retryable,
+    nextRetryDelay: error.retryAfterMs,
+  });
+}

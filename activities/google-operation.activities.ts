@@ -1,0 +1,190 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { appendAuditEvent, appendAuditEventOnce } from '../libs/audit';
+import type { GoogleDirectoryProvider } from '../libs/connectors/google/google-directory-provider';
+import type { GoogleDirectoryConnector } from '../libs/connectors/google/google-directory.connector';
+import { GoogleConnectorError } from '../libs/connectors/google/google-errors';
+import {
+  GOOGLE_OPERATION_REFUSED,
+  type GoogleOperationActivities,
+  type GoogleOperationAuditEvent,
+  type GoogleOperationInput,
+  type TicketOutcome,
+} from '../libs/contracts';
+import type { TenantScopedDatabase } from '../libs/db';
+import type { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
+import { generateTemporaryPassword } from '../libs/secrets/temporary-password';
+import { activityFailureOf, auditedGoogleCall } from './google-call';
+
+export interface GoogleOperationActivityDependencies {
+  db: TenantScopedDatabase;
+  google: GoogleDirectoryProvider;
+  secrets: OneTimeSecretStore;
+}
+
+const TEMPORARY_PASSWORD_PURPOSE = 'google-temporary-password';
+
+/**
+ * The Google Workspace operations, one Directory call (or one idempotent group of calls) per activity, each
+ * audited. The temporary password is generated and used here, sealed as a one-time secret keyed by the
+ * workflow: it never reaches workflow history, and a retried attempt finds the same secret instead of making
+ * a second password.
+ */
+export function createGoogleOperationActivities({ db, google, secrets }: GoogleOperationActivityDependencies): GoogleOperationActivities {
+  /** The tenant's connector, after refusing a user outside the tenant's Workspace domain. */
+  async function directoryFor(input: GoogleOperationInput): Promise<GoogleDirectoryConnector> {
+    let connection;
+    try {
+      connection = await google.directoryFor(input.tenantId);
+    } catch (error) {
+      if (error instanceof GoogleConnectorError) throw activityFailureOf(error);
+      throw error;
+    }
+    const userDomain = input.userEmail.split('@')[1]?.toLowerCase();
+    if (userDomain !== connection.domain.toLowerCase()) {
+      throw ApplicationFailure.create({
+        type: GOOGLE_OPERATION_REFUSED,
+        message: `${input.userEmail} is not in this tenant's Google Workspace domain (${connection.domain})`,
+        nonRetryable: true,
+      });
+    }
+    return connection.directory;
+  }
+
+  return {
+    async lookUpGoogleUser(input) {
+      const directory = await directoryFor(input);
+      const { user } = await auditedGoogleCall(db, input, 'google.user.looked_up', () => directory.getUser(input.userEmail), ({ user }) => ({
+        isAdmin: user.isAdmin,
+        isDelegatedAdmin: user.isDelegatedAdmin,
+        suspended: user.suspended,
+      }));
+      if (user.primaryEmail.toLowerCase() !== input.userEmail.toLowerCase()) {
+        // An alias resolves to its user; acting on someone other than the ticket named would be a surprise.
+        throw ApplicationFailure.create({
+          type: GOOGLE_OPERATION_REFUSED,
+          message: `${input.userEmail} is an alias of ${user.primaryEmail}; the ticket must name the primary address`,
+          nonRetryable: true,
+        });
+      }
+      return {
+        primaryEmail: user.primaryEmail,
+        isAdmin: user.isAdmin,
+        isDelegatedAdmin: user.isDelegatedAdmin,
+        suspended: user.suspended,
+        suspensionReason: user.suspensionReason,
+      };
+    },
+
+    async setTemporaryPassword(input) {
+      const directory = await directoryFor(input);
+      const secret = await secrets.obtain(input.tenantId, input.workflowId, TEMPORARY_PASSWORD_PURPOSE, input.userEmail, generateTemporaryPassword);
+      if (secret.appliedAt) return { secretId: secret.id };
+      // A crash after Google accepted the password but before markApplied sends this same password again:
+      // Google then holds one password, never a second one.
+      const { requestId } = await auditedGoogleCall(db, input, 'google.user.password_set', () => directory.setPassword(input.userEmail, secret.value), () => ({
+        changePasswordAtNextLogin: true,
+        secretId: secret.id,
+      }));
+      await secrets.markApplied(input.tenantId, secret.id, requestId);
+      return { secretId: secret.id };
+    },
+
+    async signOutGoogleUser(input) {
+      const directory = await directoryFor(input);
+      await auditedGoogleCall(db, input, 'google.user.signed_out', () => directory.signOut(input.userEmail));
+    },
+
+    async suspendGoogleUser(input) {
+      const directory = await directoryFor(input);
+      await auditedGoogleCall(db, input, 'google.user.suspended', () => directory.suspend(input.userEmail));
+    },
+
+    async unsuspendGoogleUser(input) {
+      const directory = await directoryFor(input);
+      const { user } = await directory.getUser(input.userEmail).catch(failWith);
+      if (!user.suspended) return;
+      if (user.suspensionReason === 'ABUSE') {
+        await db.withTenant(input.tenantId, (tx) =>
+          appendAuditEvent(tx, input.tenantId, {
+            actor: input.requestedBy,
+            action: 'google.user.unsuspend_refused',
+            target: input.userEmail,
+            outcome: 'failure',
+            details: { ticketRef: input.ticketRef, suspensionReason: 'ABUSE' },
+          }),
+        );
+        throw ApplicationFailure.create({
+          type: GOOGLE_OPERATION_REFUSED,
+          message: `${input.userEmail} was suspended by Google for abuse; only Google's review can lift it`,
+          nonRetryable: true,
+        });
+      }
+      await auditedGoogleCall(db, input, 'google.user.unsuspended', () => directory.unsuspend(input.userEmail), () => ({
+        suspensionReason: user.suspensionReason,
+      }));
+    },
+
+    async revokeGoogleAppAccess(input) {
+      const directory = await directoryFor(input);
+      const { tokens } = await auditedGoogleCall(db, input, 'google.user.grants_listed', () => directory.listTokens(input.userEmail), ({ tokens }) => ({ count: tokens.length }));
+      for (const token of tokens) {
+        await auditedGoogleCall(db, input, 'google.user.grant_revoked', () => directory.revokeToken(input.userEmail, token.clientId).catch(alreadyGone), () => ({
+          clientId: token.clientId,
+          app: token.displayText,
+        }));
+      }
+      const { asps } = await auditedGoogleCall(db, input, 'google.user.app_passwords_listed', () => directory.listAsps(input.userEmail), ({ asps }) => ({ count: asps.length }));
+      for (const asp of asps) {
+        await auditedGoogleCall(db, input, 'google.user.app_password_revoked', () => directory.deleteAsp(input.userEmail, asp.codeId).catch(alreadyGone), () => ({
+          codeId: asp.codeId,
+          name: asp.name,
+        }));
+      }
+      return { grantsRevoked: tokens.length, appPasswordsRevoked: asps.length };
+    },
+
+    async recordTicketOutcome(outcome: TicketOutcome) {
+      await db.withTenant(outcome.tenantId, async (tx) => {
+        const ticket = await tx.ticket.findUnique({ where: { tenantId_ref: { tenantId: outcome.tenantId, ref: outcome.ticketRef } } });
+        if (!ticket) throw ApplicationFailure.nonRetryable(`ticket ${outcome.ticketRef} does not exist`, 'TicketNotFound');
+        const dedupeKey = `${outcome.ticketRef}/${outcome.status}`;
+        const written = await tx.ticketComment.createMany({
+          data: [{ tenantId: outcome.tenantId, ticketId: ticket.id, author: outcome.author, body: outcome.comment, dedupeKey }],
+          skipDuplicates: true,
+        });
+        if (written.count === 0) return;
+        await tx.ticket.update({ where: { id: ticket.id }, data: { status: outcome.status, updatedAt: new Date() } });
+        await appendAuditEvent(tx, outcome.tenantId, {
+          actor: outcome.author,
+          action: `ticket.${outcome.status}`,
+          target: outcome.ticketRef,
+          outcome: 'success',
+          details: { from: ticket.status },
+        });
+      });
+    },
+
+    async auditGoogleOperation(event: GoogleOperationAuditEvent) {
+      await db.withTenant(event.tenantId, (tx) =>
+        appendAuditEventOnce(tx, event.tenantId, event.eventKey, {
+          actor: event.actor,
+          action: event.action,
+          target: event.userEmail,
+          outcome: event.outcome,
+          details: { ticketRef: event.ticketRef, ...event.details },
+        }),
+      );
+    },
+  };
+}
+
+function failWith(error: unknown): never {
+  if (error instanceof GoogleConnectorError) throw activityFailureOf(error);
+  throw error;
+}
+
+/** A grant or app password that is already gone (a retry after a partial run) counts as revoked. */
+function alreadyGone(error: unknown): { requestId: null } {
+  if (error instanceof GoogleConnectorError && error.type === 'GoogleUserNotFound') return { requestId: null };
+  throw error;
+}

@@ -1,0 +1,76 @@
+import type { CredentialStore, TokenSet } from '../credential-store';
+import type { GoogleDirectoryProvider } from './google-directory-provider';
+import { GoogleDirectoryConnector } from './google-directory.connector';
+import { GoogleConnectorError } from './google-errors';
+import type { GoogleOAuth } from './google-oauth';
+import { GoogleTokenCache } from './google-token-cache';
+import type { GoogleTokenSet } from './google-token-set';
+
+const SYSTEM_ACTOR = 'system:google-token-refresh';
+
+/**
+ * Every tenant's Google Workspace connection in this process: the token set comes from the encrypted
+ * credential store, one in-memory token cache per tenant refreshes it (and stores the refreshed set before
+ * use), and a refresh Google refuses with invalid_grant marks the integration as needing re-consent.
+ */
+export class GoogleWorkspaceConnections implements GoogleDirectoryProvider {
+  private readonly caches = new Map<string, GoogleTokenCache>();
+
+  constructor(
+    private readonly options: { credentials: CredentialStore; oauth: GoogleOAuth | null; apiRootUrl?: string },
+  ) {}
+
+  async directoryFor(tenantId: string): Promise<{ directory: GoogleDirectoryConnector; domain: string }> {
+    if (!this.options.oauth) throw notConnected('no Google OAuth client is configured (GOOGLE_CLIENT_ID); Google operations are off');
+    const stored = await this.options.credentials.load(tenantId, 'google');
+    if (!stored) throw notConnected('Google Workspace is not connected for this tenant; a tenant admin must connect it');
+    if (stored.integration.status !== 'active') throw notConnected('Google refused this tenant\'s grant; a tenant admin must connect Google Workspace again');
+    const domain = stored.integration.externalAccount;
+    let tokens = this.caches.get(tenantId);
+    if (!tokens) {
+      tokens = this.tokenCache(tenantId, domain);
+      this.caches.set(tenantId, tokens);
+    }
+    return { directory: new GoogleDirectoryConnector({ tokens, rootUrl: this.options.apiRootUrl }), domain };
+  }
+
+  /** Forgets a tenant's cached access token (after a disconnect or a new consent). */
+  forget(tenantId: string): void {
+    this.caches.delete(tenantId);
+  }
+
+  private tokenCache(tenantId: string, domain: string): GoogleTokenCache {
+    const { credentials } = this.options;
+    const oauth = this.options.oauth!;
+    return new GoogleTokenCache({
+      loadTokenSet: async () => {
+        const stored = await credentials.load(tenantId, 'google');
+        if (!stored || stored.integration.status !== 'active') throw notConnected('Google Workspace is no longer connected for this tenant');
+        return googleTokenSet(stored.tokens);
+      },
+      saveTokenSet: async (refreshed) => {
+        await credentials.save(tenantId, 'google', domain, refreshed, SYSTEM_ACTOR);
+      },
+      refresh: async (refreshToken) => {
+        try {
+          return await oauth.refresh(refreshToken);
+        } catch (error) {
+          if (error instanceof GoogleConnectorError && error.type === 'GoogleReconsentRequired') {
+            await credentials.markNeedsReconsent(tenantId, 'google', SYSTEM_ACTOR);
+            this.forget(tenantId);
+          }
+          throw error;
+        }
+      },
+    });
+  }
+}
+
+function googleTokenSet(tokens: TokenSet): GoogleTokenSet {
+  if (!tokens.refreshToken) throw notConnected('the stored Google grant has no refresh token; a tenant admin must connect again');
+  return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt ?? new Date(0), scopes: tokens.scopes };
+}
+
+function notConnected(message: string): GoogleConnectorError {
+  return new GoogleConnectorError('GoogleReconsentRequired', message, false);
+}

@@ -1,0 +1,61 @@
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { APPROVAL_TIMEOUT_MS, APPROVER_ROLES, approvePasswordResetUpdate, type PasswordResetInput } from '../libs/contracts';
+import { google, GoogleOperationProgress, type GoogleOperationConclusion } from './google-operation';
+
+/**
+ * Resets a Workspace user's password for a ticket: the user must exist in the tenant's domain; an
+ * administrator's reset waits up to 24 hours for a manager's or admin's approval (not the requester's own);
+ * the temporary password is made and set inside one activity (never in this history), always with
+ * change-at-next-login; optionally the user's sessions end; the ticket is resolved with a comment.
+ */
+export async function passwordResetWorkflow(input: PasswordResetInput) {
+  const progress = new GoogleOperationProgress(input);
+  let approvedBy: string | undefined;
+  setHandler(
+    approvePasswordResetUpdate,
+    (decision) => {
+      approvedBy = decision.decidedBy;
+      progress.state.approvedBy = decision.decidedBy;
+      return progress.snapshot();
+    },
+    {
+      validator: (decision) => {
+        progress.assertSameTenant(decision);
+        if (!APPROVER_ROLES.includes(decision.role)) throw new Error(`a reset of an administrator needs a manager or admin; role ${decision.role} cannot approve`);
+        if (decision.decidedBy === input.requestedBy) throw new Error('the requester cannot approve their own request');
+        if (progress.state.step !== 'awaiting_approval' || approvedBy) throw new Error(`there is nothing to approve: this request is ${progress.state.step}`);
+      },
+    },
+  );
+
+  return progress.run(async (): Promise<GoogleOperationConclusion> => {
+    const user = await google.lookUpGoogleUser(input);
+    if (user.isAdmin || user.isDelegatedAdmin) {
+      progress.enter('awaiting_approval');
+      progress.state.approvalDeadline = new Date(Date.now() + APPROVAL_TIMEOUT_MS).toISOString();
+      await progress.audit('google.password_reset.approval_requested', 'pending', input.requestedBy, { deadline: progress.state.approvalDeadline });
+      await progress.ticket('in_progress', `${input.userEmail} is a Workspace administrator: a manager or admin must approve this reset by ${progress.state.approvalDeadline}.`);
+      const decided = await condition(() => approvedBy !== undefined || progress.cancelledBy !== null, APPROVAL_TIMEOUT_MS);
+      if (!decided) {
+        await progress.audit('google.password_reset.approval_expired', 'failure', 'system', { deadline: progress.state.approvalDeadline });
+        return { step: 'expired', comment: 'No approval arrived within 24 hours; the password was not reset.' };
+      }
+      if (progress.cancelledBy) {
+        await progress.audit('google.password_reset.cancelled', 'success', progress.cancelledBy);
+        return { step: 'cancelled', comment: `Cancelled by ${progress.cancelledBy} before approval; the password was not reset.` };
+      }
+      await progress.audit('google.password_reset.approved', 'success', approvedBy!);
+    }
+    progress.enter('setting_password');
+    const { secretId } = await google.setTemporaryPassword({ ...input, workflowId: workflowInfo().workflowId });
+    progress.state.secretId = secretId;
+    if (input.signOut) {
+      progress.enter('signing_out');
+      await google.signOutGoogleUser(input);
+    }
+    return {
+      step: 'completed',
+      comment: `Temporary password set; ${input.userEmail} must change it at next sign-in${input.signOut ? ' and was signed out of every session' : ''}. The one-time link is shown to this ticket's handlers on the reset's status page.`,
+    };
+  });
+}
