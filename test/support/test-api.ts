@@ -4,6 +4,8 @@ import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createOperatorKey } from '../../apps/api/src/auth/operator-key-issuer';
 import { loadAppConfig } from '../../libs/config/app-config';
 import { CredentialStore } from '../../libs/connectors/credential-store';
+import { googleOAuthFromConfig } from '../../libs/connectors/google/google-oauth-from-config';
+import { GoogleWorkspaceConnections } from '../../libs/connectors/google/google-workspace-connections';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
@@ -35,7 +37,9 @@ export async function startTestApi(
   const credentials = new CredentialStore(db, new EnvelopeEncryption(keyProviderFromEnv()));
   const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec(), credentials });
   await app.init();
-  const worker = options.withWorker === false ? undefined : await startTestWorker(db);
+  // The worker reaches Google as the product's would: through the GOOGLE_* settings in options.env.
+  const google = new GoogleWorkspaceConnections({ credentials, oauth: googleOAuthFromConfig(config.google), apiRootUrl: config.google?.apiRootUrl });
+  const worker = options.withWorker === false ? undefined : await startTestWorker(db, { google });
   const { key: operatorKey } = await createOperatorKey(testEnv().ownerUrl, `test-operator-${Date.now()}`);
   return {
     app,

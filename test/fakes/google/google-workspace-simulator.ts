@@ -42,6 +42,11 @@ export interface GoogleWorkspaceSimulator {
   failNext(matcher: RequestMatcher, ...responses: ScriptedResponse[]): void;
   /** Holds matching requests for `ms` before serving them (a slow Google). */
   delayNext(matcher: RequestMatcher, ms: number): void;
+  /**
+   * Serves the next matching request (Google has done it) and runs `hook` before the answer leaves: a test
+   * can kill the caller there, so Google acted but the caller never heard.
+   */
+  beforeAnswering(matcher: RequestMatcher, hook: () => Promise<void>): void;
   /** A token set for `domain` as if its admin had consented, without the consent redirect. */
   issueTokens(options?: { scopes?: string[]; expiresInSeconds?: number }): IssuedGoogleTokens;
   stop(): Promise<void>;
@@ -62,6 +67,7 @@ export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimu
   const passwordsSet: GoogleWorkspaceSimulator['passwordsSet'] = [];
   const scripts = new ScriptedResponses();
   const delays: { matcher: RequestMatcher; ms: number }[] = [];
+  const answerHooks: { matcher: RequestMatcher; hook: () => Promise<void> }[] = [];
 
   const server = createServer((request, response) => {
     void (async () => {
@@ -74,6 +80,8 @@ export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimu
         const [{ ms }] = delays.splice(delay, 1);
         await new Promise((resolve) => setTimeout(resolve, ms));
       }
+      const hooked = answerHooks.findIndex(({ matcher }) => requestMatches(matcher, recorded));
+      if (hooked >= 0) holdAnswer(response, answerHooks.splice(hooked, 1)[0].hook);
       const scripted = scripts.take(recorded);
       if (scripted) return answerScripted(scripted, exchange, response);
       if (oauth.handle(exchange, response)) return;
@@ -146,6 +154,14 @@ export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimu
     sendJson(response, scripted.status, isOAuth ? oauthErrorBody(reason, message) : googleApiErrorBody(scripted.status, reason, message), headers);
   }
 
+  function holdAnswer(response: ServerResponse, hook: () => Promise<void>): void {
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.end = ((...args: unknown[]) => {
+      void hook().finally(() => end(...args));
+      return response;
+    }) as ServerResponse['end'];
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
@@ -162,6 +178,7 @@ export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimu
     passwordsSet,
     failNext: (matcher, ...responses) => scripts.add(matcher, responses),
     delayNext: (matcher, ms) => delays.push({ matcher, ms }),
+    beforeAnswering: (matcher, hook) => answerHooks.push({ matcher, hook }),
     issueTokens: (issue = {}) => oauth.issueTokensFor(domain, { scopes: issue.scopes ?? ['https://www.googleapis.com/auth/admin.directory.user', 'https://www.googleapis.com/auth/admin.directory.user.security'], expiresInSeconds: issue.expiresInSeconds }),
     stop: () =>
       new Promise<void>((resolve) => {
