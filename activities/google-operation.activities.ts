@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { appendAuditEvent, appendAuditEventOnce } from '../libs/audit';
 import type { GoogleDirectoryProvider } from '../libs/connectors/google/google-directory-provider';
 import type { GoogleDirectoryConnector } from '../libs/connectors/google/google-directory.connector';
@@ -22,6 +22,8 @@ export interface GoogleOperationActivityDependencies {
 }
 
 const TEMPORARY_PASSWORD_PURPOSE = 'google-temporary-password';
+/** Well inside the workflows' 10-second heartbeat timeout. */
+const HEARTBEAT_INTERVAL_MS = 2_000;
 
 /**
  * The Google Workspace operations, one Directory call (or one idempotent group of calls) per activity, each
@@ -50,7 +52,7 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
     return connection.directory;
   }
 
-  return {
+  const googleCalls: Omit<GoogleOperationActivities, 'recordTicketOutcome' | 'auditGoogleOperation'> = {
     async lookUpGoogleUser(input) {
       const directory = await directoryFor(input);
       const { user } = await auditedGoogleCall(db, input, 'google.user.looked_up', () => directory.getUser(input.userEmail), ({ user }) => ({
@@ -79,6 +81,16 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
       const directory = await directoryFor(input);
       const secret = await secrets.obtain(input.tenantId, input.workflowId, TEMPORARY_PASSWORD_PURPOSE, input.userEmail, generateTemporaryPassword);
       if (secret.appliedAt) return { secretId: secret.id };
+      // Written before Google is asked, so even an attempt whose worker dies mid-call leaves its trace.
+      await db.withTenant(input.tenantId, (tx) =>
+        appendAuditEvent(tx, input.tenantId, {
+          actor: input.requestedBy,
+          action: 'google.user.password_set_attempted',
+          target: input.userEmail,
+          outcome: 'pending',
+          details: { ticketRef: input.ticketRef, secretId: secret.id, attempt: Context.current().info.attempt },
+        }),
+      );
       // A crash after Google accepted the password but before markApplied sends this same password again:
       // Google then holds one password, never a second one.
       const { requestId } = await auditedGoogleCall(db, input, 'google.user.password_set', () => directory.setPassword(input.userEmail, secret.value), () => ({
@@ -142,6 +154,10 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
       }
       return { grantsRevoked: tokens.length, appPasswordsRevoked: asps.length };
     },
+  };
+
+  return {
+    ...heartbeating(googleCalls),
 
     async recordTicketOutcome(outcome: TicketOutcome) {
       await db.withTenant(outcome.tenantId, async (tx) => {
@@ -176,6 +192,27 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
       );
     },
   };
+}
+
+/**
+ * Each call heartbeats while Google works on it, so the workflow's short heartbeat timeout notices a worker
+ * that died mid-call within seconds, instead of waiting out the whole start-to-close timeout.
+ */
+function heartbeating<T extends Record<string, (input: never) => Promise<unknown>>>(calls: T): T {
+  const wrapped = Object.entries(calls).map(([name, call]) => [
+    name,
+    async (input: never) => {
+      const context = Context.current();
+      context.heartbeat();
+      const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+      try {
+        return await call(input);
+      } finally {
+        clearInterval(timer);
+      }
+    },
+  ]);
+  return Object.fromEntries(wrapped) as T;
 }
 
 function failWith(error: unknown): never {

@@ -21,11 +21,13 @@ const NON_RETRYABLE_GOOGLE_TYPES = [
   'GoogleOperationRefused',
 ];
 
-// One Directory call per attempt, 30 s HTTP timeout inside. Rate limits and outages retry with backoff
-// (Retry-After, when Google sends one, sets the next delay); after about half an hour of trying the
-// operation fails and the ticket says so, rather than a password reset landing hours after it was asked for.
+// One Directory call per attempt, 30 s HTTP timeout inside; the activity heartbeats while it waits, so a dead
+// worker is noticed in 10 s. Rate limits and outages retry with backoff (Retry-After, when Google sends one,
+// sets the next delay); after about half an hour of trying the operation fails and the ticket says so, rather
+// than a password reset landing hours after it was asked for.
 export const google = proxyActivities<GoogleOperationActivities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE_GOOGLE_TYPES },
 });
 
