@@ -9,6 +9,7 @@ import { GoogleWorkspaceConnections } from '../../libs/connectors/google/google-
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+import { OneTimeSecretStore } from '../../libs/secrets/one-time-secret-store';
 import { appPrisma, startTestWorker, temporalClient, testEnv, testPayloadCodec } from './test-environment';
 
 export interface TestApi {
@@ -34,8 +35,9 @@ export async function startTestApi(
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const credentials = new CredentialStore(db, new EnvelopeEncryption(keyProviderFromEnv()));
-  const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec(), credentials });
+  const encryption = new EnvelopeEncryption(keyProviderFromEnv());
+  const credentials = new CredentialStore(db, encryption);
+  const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec(), credentials, secrets: new OneTimeSecretStore(db, encryption) });
   await app.init();
   // The worker reaches Google as the product's would: through the GOOGLE_* settings in options.env.
   const google = new GoogleWorkspaceConnections({ credentials, oauth: googleOAuthFromConfig(config.google), apiRootUrl: config.google?.apiRootUrl });

@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module';
 import { CodecModule } from './codec/codec.module';
 import { DeletionsModule } from './deletions/deletions.module';
 import { ExportsModule } from './exports/exports.module';
+import { GoogleOperationsModule } from './google-operations/google-operations.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -19,7 +20,7 @@ export class AppModule {
   static register(dependencies: PlatformDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule],
+      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule, GoogleOperationsModule],
     };
   }
 }

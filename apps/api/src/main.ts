@@ -5,6 +5,7 @@ import { assertRowLevelSecurity, createPrismaClient, TenantScopedDatabase } from
 import { CredentialStore } from '../../../libs/connectors/credential-store';
 import { EnvelopeEncryption } from '../../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
+import { OneTimeSecretStore } from '../../../libs/secrets/one-time-secret-store';
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
 import { createApiApp } from './create-api-app';
@@ -22,8 +23,9 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     dataConverter: custodianDataConverter(payloadCodec),
   });
-  const credentials = new CredentialStore(db, new EnvelopeEncryption(keyProvider));
-  const app = await createApiApp({ config, db, temporal, payloadCodec, credentials });
+  const encryption = new EnvelopeEncryption(keyProvider);
+  const credentials = new CredentialStore(db, encryption);
+  const app = await createApiApp({ config, db, temporal, payloadCodec, credentials, secrets: new OneTimeSecretStore(db, encryption) });
   await app.listen(config.api.port, config.api.host);
   console.log(`API listening on ${await app.getUrl()}`);
 

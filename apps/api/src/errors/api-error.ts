@@ -17,6 +17,8 @@ export type ApiErrorCode =
   | 'deletion_not_cancellable'
   | 'export_link_expired'
   | 'export_already_downloaded'
+  | 'secret_gone'
+  | 'provider_unavailable'
   | 'too_many_requests'
   | 'service_unavailable'
   | 'internal_error';

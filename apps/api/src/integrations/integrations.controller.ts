@@ -1,10 +1,12 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseEnumPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, ParseEnumPipe, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CredentialStore, type Provider } from '../../../../libs/connectors/credential-store';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { ADMIN_ONLY, auditActor, type TenantPrincipal, type TenantRole } from '../auth/principal';
-import { notFound } from '../errors/api-error';
+import { ApiErrorBody, notFound } from '../errors/api-error';
+import { GoogleConnectService } from './google-connect.service';
 
 const PROVIDERS = ['google', 'jira'] as const;
 const INTEGRATION_READERS: readonly TenantRole[] = ['admin', 'auditor'];
@@ -14,7 +16,10 @@ const INTEGRATION_READERS: readonly TenantRole[] = ['admin', 'auditor'];
 @ApiBearerAuth()
 @Controller('v1/integrations')
 export class IntegrationsController {
-  constructor(private readonly credentials: CredentialStore) {}
+  constructor(
+    private readonly credentials: CredentialStore,
+    private readonly google: GoogleConnectService,
+  ) {}
 
   @Get()
   @TenantRoles(INTEGRATION_READERS)
@@ -26,8 +31,16 @@ export class IntegrationsController {
   @Delete(':provider')
   @HttpCode(204)
   @TenantRoles(ADMIN_ONLY)
-  @ApiOperation({ summary: 'Forget a provider: its credential and the data key that encrypted it are deleted' })
-  async remove(@CurrentTenant() caller: TenantPrincipal, @Param('provider', new ParseEnumPipe(PROVIDERS)) provider: Provider) {
+  @ApiOperation({
+    summary: 'Disconnect a provider: Google grants are revoked at Google first (200 with the outcome); then the credential and its data key are deleted',
+  })
+  @ApiResponse({ status: 502, type: ApiErrorBody, description: 'Google did not confirm the revocation; nothing was deleted' })
+  async remove(@CurrentTenant() caller: TenantPrincipal, @Param('provider', new ParseEnumPipe(PROVIDERS)) provider: Provider, @Res({ passthrough: true }) response: Response) {
+    if (provider === 'google') {
+      response.status(200);
+      return this.google.disconnect(caller);
+    }
     if (!(await this.credentials.remove(caller.tenantId, provider, auditActor(caller)))) throw notFound('integration');
+    return undefined;
   }
 }

@@ -17,9 +17,14 @@ export class LoggingModule {
           pinoHttp: {
             level: config.logLevel,
             redact: secretLogRedaction,
-            // Bodies are never logged: they may hold personal data.
+            // Bodies are never logged: they may hold personal data. Nor query strings (OAuth codes and states),
+            // nor the token of a one-time secret link.
             serializers: {
-              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+              req: (req: { id: unknown; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url.split('?')[0].replace(/^\/v1\/secrets\/[^/]+/, '/v1/secrets/[redacted]'),
+              }),
             },
           },
         }),

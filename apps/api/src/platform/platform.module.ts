@@ -4,6 +4,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { AppConfig } from '../../../../libs/config/app-config';
 import { CredentialStore } from '../../../../libs/connectors/credential-store';
 import { TenantScopedDatabase } from '../../../../libs/db';
+import { OneTimeSecretStore } from '../../../../libs/secrets/one-time-secret-store';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const PAYLOAD_CODEC = Symbol('PAYLOAD_CODEC');
@@ -16,6 +17,8 @@ export interface PlatformDependencies {
   payloadCodec: PayloadCodec;
   /** Stored provider credentials, envelope-encrypted under the KMS key. */
   credentials: CredentialStore;
+  /** Temporary passwords the worker sealed, shown once through the API. */
+  secrets: OneTimeSecretStore;
 }
 
 /** The outside systems every module uses, created (and closed) by whoever starts the API. */
@@ -31,8 +34,9 @@ export class PlatformModule {
         { provide: Client, useValue: dependencies.temporal },
         { provide: PAYLOAD_CODEC, useValue: dependencies.payloadCodec },
         { provide: CredentialStore, useValue: dependencies.credentials },
+        { provide: OneTimeSecretStore, useValue: dependencies.secrets },
       ],
-      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC, CredentialStore],
+      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC, CredentialStore, OneTimeSecretStore],
     };
   }
 }

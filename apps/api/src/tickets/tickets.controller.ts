@@ -4,11 +4,10 @@ import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, auditActor, type TenantPrincipal } from '../auth/principal';
-import { ApiError, ApiErrorBody } from '../errors/api-error';
+import { ApiErrorBody } from '../errors/api-error';
+import { idempotencyKeyOf } from '../platform/idempotency-key';
 import { CreateTicketDto } from './create-ticket.dto';
 import { TicketsService } from './tickets.service';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
 @ApiTags('tickets')
 @ApiBearerAuth()
@@ -28,14 +27,11 @@ export class TicketsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ApiError(400, 'bad_request', 'Idempotency-Key must be 1-200 characters of letters, digits, . _ : -');
-    }
     const { ticket, replayed } = await this.tickets.create(
       caller.tenantId,
       body,
       { name: caller.keyName, auditActor: auditActor(caller) },
-      idempotencyKey,
+      idempotencyKeyOf(idempotencyKey),
     );
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     response.setHeader('Location', `/v1/tickets/${ticket.id}`);

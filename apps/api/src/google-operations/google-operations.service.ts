@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import {
+  ACCESS_CHANGE_WORKFLOW,
+  ACCOUNT_UNLOCK_WORKFLOW,
+  approvePasswordResetUpdate,
+  cancelGoogleOperationUpdate,
+  CUSTODIAN_TASK_QUEUE,
+  googleOperationStateQuery,
+  googleOperationWorkflowId,
+  PASSWORD_RESET_WORKFLOW,
+  TENANT_ID_SEARCH_ATTRIBUTE,
+  TICKET_REF_PATTERN,
+  TICKET_REF_SEARCH_ATTRIBUTE,
+  type GoogleOperationDecision,
+  type GoogleOperationKind,
+  type GoogleOperationState,
+} from '../../../../libs/contracts';
+import { TenantScopedDatabase } from '../../../../libs/db';
+import { OneTimeSecretStore } from '../../../../libs/secrets/one-time-secret-store';
+import { AGENT_OR_HIGHER, auditActor, type TenantPrincipal } from '../auth/principal';
+import { ApiError, notFound } from '../errors/api-error';
+import { executeWorkflowUpdate } from '../platform/workflow-update';
+import { GOOGLE_OPERATION_PATHS, type GoogleOperationView } from './google-operation.view';
+
+const WORKFLOW_TYPES: Record<GoogleOperationKind, string> = {
+  'password-reset': PASSWORD_RESET_WORKFLOW,
+  'account-unlock': ACCOUNT_UNLOCK_WORKFLOW,
+  'access-change': ACCESS_CHANGE_WORKFLOW,
+};
+const CLOSED_TICKET_STATUSES = new Set(['resolved', 'closed', 'rejected']);
+const TEMPORAL_DEADLINE_MS = 5_000;
+
+/** What a request asks for beyond the ticket: the user and the kind's own parameters. */
+export interface GoogleOperationRequest {
+  ticketRef: string;
+  userEmail: string;
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * Starts, reads, approves and cancels the Google Workspace operations. One workflow per ticket and kind: a
+ * repeated request finds the one already started (whatever its state), and a different request for the same
+ * ticket is refused rather than silently answered with the first one.
+ */
+@Injectable()
+export class GoogleOperationsService {
+  constructor(
+    private readonly db: TenantScopedDatabase,
+    private readonly temporal: Client,
+    private readonly secrets: OneTimeSecretStore,
+  ) {}
+
+  async start(kind: GoogleOperationKind, caller: TenantPrincipal, request: GoogleOperationRequest): Promise<{ operation: GoogleOperationView; created: boolean }> {
+    const { tenantId } = caller;
+    const userEmail = request.userEmail.toLowerCase();
+    const workflowId = googleOperationWorkflowId(kind, tenantId, request.ticketRef);
+    const fingerprint = createHash('sha256').update(JSON.stringify({ kind, userEmail, ...request.parameters })).digest('hex');
+    const ticket = await this.db.withTenant(tenantId, (tx) => tx.ticket.findUnique({ where: { tenantId_ref: { tenantId, ref: request.ticketRef } } }));
+    if (!ticket) throw notFound(`ticket ${request.ticketRef}`);
+    let created = false;
+    let existing = await this.fingerprintOf(workflowId);
+    if (existing === undefined) {
+      if (CLOSED_TICKET_STATUSES.has(ticket.status)) throw new ApiError(409, 'conflict', `ticket ${request.ticketRef} is ${ticket.status}; open a new ticket for new work`);
+      try {
+        await this.temporal.workflow.start(WORKFLOW_TYPES[kind], {
+          workflowId,
+          taskQueue: CUSTODIAN_TASK_QUEUE,
+          args: [{ tenantId, ticketRef: request.ticketRef, userEmail, requestedBy: auditActor(caller), ...request.parameters }],
+          memo: { fingerprint },
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          typedSearchAttributes: [
+            { key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId },
+            { key: TICKET_REF_SEARCH_ATTRIBUTE, value: request.ticketRef },
+          ],
+        });
+        created = true;
+        existing = fingerprint;
+      } catch (error) {
+        // A concurrent identical request started it first.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        existing = await this.fingerprintOf(workflowId);
+      }
+    }
+    if (existing !== fingerprint) {
+      throw new ApiError(409, 'conflict', `ticket ${request.ticketRef} already has a ${kind} for a different request; open a new ticket for new work`);
+    }
+    return { operation: await this.get(kind, caller, request.ticketRef), created };
+  }
+
+  /** The request fingerprint the ticket's workflow was started with; undefined when there is none yet. */
+  private async fingerprintOf(workflowId: string): Promise<unknown> {
+    try {
+      const description = await this.withDeadline(() => this.temporal.workflow.getHandle(workflowId).describe());
+      return description.memo?.fingerprint ?? null;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  async get(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string): Promise<GoogleOperationView> {
+    if (!TICKET_REF_PATTERN.test(ticketRef)) throw new ApiError(400, 'bad_request', 'the ticket reference must look like CT-000123');
+    const workflowId = googleOperationWorkflowId(kind, caller.tenantId, ticketRef);
+    const handle = this.temporal.workflow.getHandle(workflowId);
+    const description = await this.withDeadline(() => handle.describe()).catch((error: unknown) => {
+      throw error instanceof WorkflowNotFoundError ? notFound(`${kind} for ticket ${ticketRef}`) : error;
+    });
+    const status = description.status.name;
+    const state = await this.withDeadline(() => handle.query(googleOperationStateQuery)).catch((): GoogleOperationState | null => null);
+    const failure = status === 'FAILED' ? await this.failureOf(handle.result()) : null;
+    const view: GoogleOperationView = { kind, ticketRef, workflowId, status, statusUrl: `${GOOGLE_OPERATION_PATHS[kind]}/${ticketRef}`, state, failure };
+    if (kind === 'password-reset') view.temporaryPassword = await this.temporaryPasswordLink(caller, state);
+    return view;
+  }
+
+  async approve(caller: TenantPrincipal, ticketRef: string): Promise<GoogleOperationView> {
+    await this.get('password-reset', caller, ticketRef);
+    const workflowId = googleOperationWorkflowId('password-reset', caller.tenantId, ticketRef);
+    await executeWorkflowUpdate(this.temporal, workflowId, `password reset for ticket ${ticketRef}`, approvePasswordResetUpdate, this.decision(caller));
+    return this.get('password-reset', caller, ticketRef);
+  }
+
+  async cancel(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string): Promise<GoogleOperationView> {
+    await this.get(kind, caller, ticketRef);
+    const workflowId = googleOperationWorkflowId(kind, caller.tenantId, ticketRef);
+    await executeWorkflowUpdate(this.temporal, workflowId, `${kind} for ticket ${ticketRef}`, cancelGoogleOperationUpdate, this.decision(caller));
+    return this.get(kind, caller, ticketRef);
+  }
+
+  private decision(caller: TenantPrincipal): GoogleOperationDecision {
+    return { tenantId: caller.tenantId, decidedBy: auditActor(caller), role: caller.role };
+  }
+
+  /** The one-time link, for the people who act on tickets, until someone has read the password. */
+  private async temporaryPasswordLink(caller: TenantPrincipal, state: GoogleOperationState | null): Promise<GoogleOperationView['temporaryPassword']> {
+    if (!state?.secretId || state.step !== 'completed' || !AGENT_OR_HIGHER.includes(caller.role)) return null;
+    const link = await this.secrets.pendingLink(caller.tenantId, state.secretId);
+    return link ? { url: `/v1/secrets/${link.token}`, expiresAt: link.expiresAt.toISOString() } : null;
+  }
+
+  private async failureOf(result: Promise<unknown>): Promise<GoogleOperationView['failure']> {
+    try {
+      await this.withDeadline(() => result);
+      return null;
+    } catch (error) {
+      const cause = error instanceof WorkflowFailedError ? error.cause : error;
+      return { type: cause instanceof ApplicationFailure ? (cause.type ?? null) : null, message: (cause as Error).message };
+    }
+  }
+
+  private withDeadline<T>(call: () => Promise<T>): Promise<T> {
+    return this.temporal.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call);
+  }
+}

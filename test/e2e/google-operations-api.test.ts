@@ -1,0 +1,156 @@
+import request from 'supertest';
+import { GOOGLE_SCOPES } from '../../libs/connectors/google/google-scopes';
+import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../fakes/google/google-workspace-simulator';
+import { googleSimulatorEnv } from '../support/google-workspace';
+import { startTestApi, type TestApi } from '../support/test-api';
+
+const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+const DOMAIN = 'acme.example';
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/**
+ * The Google Workspace flow as a tenant's people use it, over HTTP: an admin connects Workspace through
+ * Google's consent screen (the simulator's), agents open tickets and ask for resets, unlocks and access
+ * changes, a manager approves an administrator's reset, someone reads the temporary password once.
+ */
+describe('HTTP API: Google Workspace connection and operations end to end', () => {
+  let google: GoogleWorkspaceSimulator;
+  let api: TestApi;
+  let keys: Record<'admin' | 'manager' | 'agent' | 'auditor', string>;
+
+  beforeAll(async () => {
+    google = await startGoogleWorkspaceSimulator({ domain: DOMAIN });
+    api = await startTestApi({ env: googleSimulatorEnv(google) });
+    const created = await request(api.http).post('/v1/tenants').set(bearer(api.operatorKey)).send({ slug: `gws-${Date.now()}`, name: 'Workspace CPA LLP' }).expect(201);
+    const admin = created.body.adminApiKey.key as string;
+    const keyFor = async (role: string) => (await request(api.http).post('/v1/api-keys').set(bearer(admin)).send({ name: `${role}-key`, role }).expect(201)).body.key as string;
+    keys = { admin, manager: await keyFor('manager'), agent: await keyFor('agent'), auditor: await keyFor('auditor') };
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await google?.stop();
+  });
+
+  async function openTicket(type: string): Promise<string> {
+    const ticket = await request(api.http).post('/v1/tickets').set(bearer(keys.agent)).send({ type, summary: `${type} please`, requester: `jane@${DOMAIN}` }).expect(201);
+    return ticket.body.ref;
+  }
+  const status = (path: string, key = keys.agent) => until(async () => (await request(api.http).get(path).set(bearer(key)).expect(200)).body, (body) => body.status !== 'RUNNING');
+
+  async function connect(): Promise<void> {
+    await request(api.http).get(`/v1/integrations/google/connect?domain=${DOMAIN}`).set(bearer(keys.agent)).expect(403);
+    const started = await request(api.http).get(`/v1/integrations/google/connect?domain=${DOMAIN}`).set(bearer(keys.admin)).expect(200);
+    const consentUrl = new URL(started.body.consentUrl);
+    expect(consentUrl.searchParams.get('scope')!.split(' ')).toEqual([...GOOGLE_SCOPES]);
+    expect(consentUrl.searchParams.get('access_type')).toBe('offline');
+    // The Workspace admin consents in a browser; Google redirects back to the callback with a code.
+    const consent = await fetch(consentUrl, { redirect: 'manual' });
+    expect(consent.status).toBe(302);
+    const back = new URL(consent.headers.get('location')!);
+    const callback = `/v1/integrations/google/callback${back.search}`;
+    const page = await request(api.http).get(callback).expect(200);
+    expect(page.text).toContain(`Custodian can now act on users of ${DOMAIN}`);
+    const replay = await request(api.http).get(callback).expect(400);
+    expect(replay.text).toContain('already used');
+  }
+
+  it('connects Workspace through the consent screen: exact scopes, single-use state, token stored encrypted', async () => {
+    const early = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ticketRef: await openTicket('password_reset'), userEmail: `jane@${DOMAIN}` }).expect(202);
+    expect(await status(early.body.statusUrl)).toMatchObject({ status: 'FAILED', failure: { type: 'GoogleReconsentRequired' } });
+    await connect();
+    const forged = await request(api.http).get(`/v1/integrations/google/callback?state=00000000-0000-4000-8000-000000000000.${'A'.repeat(43)}&code=x`).expect(400);
+    expect(forged.text).toContain('not started here');
+    const integrations = await request(api.http).get('/v1/integrations').set(bearer(keys.admin)).expect(200);
+    expect(integrations.body).toEqual([expect.objectContaining({ provider: 'google', status: 'active', externalAccount: DOMAIN, scopes: [...GOOGLE_SCOPES] })]);
+    expect(integrations.text).not.toMatch(/ya29|1\/\//);
+  });
+
+  it('resets a password: 202 once, the same workflow for a repeat, 409 for a different request, and the password readable once', async () => {
+    const ticketRef = await openTicket('password_reset');
+    const body = { ticketRef, userEmail: `Jane@${DOMAIN}`, signOut: true };
+    await request(api.http).post('/v1/password-resets').set(bearer(keys.auditor)).send(body).expect(403);
+    const refused = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ...body, changePasswordAtNextLogin: false }).expect(400);
+    expect(refused.body.message).toContain('property changePasswordAtNextLogin should not exist');
+    await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ...body, userEmail: 'not-an-email' }).expect(400);
+    await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ...body, ticketRef: 'CT-999999' }).expect(404);
+
+    const first = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).set('Idempotency-Key', 'reset-1').send(body).expect(202);
+    expect(first.body).toMatchObject({ kind: 'password-reset', workflowId: expect.stringMatching(/^password-reset\/.+\/CT-\d{6}$/), statusUrl: `/v1/password-resets/${ticketRef}` });
+    expect(first.headers.location).toBe(first.body.statusUrl);
+    const again = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send(body).expect(200);
+    expect(again.body.workflowId).toBe(first.body.workflowId);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const different = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ...body, signOut: false }).expect(409);
+    expect(different.body.message).toContain('different request');
+
+    const done = await status(first.body.statusUrl);
+    expect(done).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' }, failure: null, temporaryPassword: { url: expect.stringMatching(/^\/v1\/secrets\/.+/) } });
+    expect((await status(first.body.statusUrl, keys.auditor)).temporaryPassword).toBeNull();
+    const sets = google.passwordsSet.filter((set) => set.userKey === `jane@${DOMAIN}`);
+    expect(sets).toEqual([expect.objectContaining({ changePasswordAtNextLogin: true })]);
+
+    const shown = await request(api.http).get(done.temporaryPassword.url).expect(200);
+    expect(shown.body).toMatchObject({ user: `jane@${DOMAIN}`, temporaryPassword: sets[0].password, changeAtNextSignIn: true });
+    expect(shown.headers['cache-control']).toBe('no-store');
+    const gone = await request(api.http).get(done.temporaryPassword.url).expect(410);
+    expect(gone.body.code).toBe('secret_gone');
+    expect((await status(first.body.statusUrl)).temporaryPassword).toBeNull();
+    await request(api.http).get(`/v1/secrets/${done.temporaryPassword.url.split('/').pop().slice(0, -3)}abc`).expect(404);
+
+    const ticket = await request(api.http).get(`/v1/tickets/${ticketRef}`).set(bearer(keys.agent)).expect(200);
+    expect(ticket.body.status).toBe('resolved');
+    expect(await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send(body).expect(200)).toHaveProperty('body.workflowId', first.body.workflowId);
+  });
+
+  it("holds an administrator's reset until a manager approves it over the API", async () => {
+    const ticketRef = await openTicket('password_reset');
+    const started = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ticketRef, userEmail: `admin@${DOMAIN}` }).expect(202);
+    const waiting = await until(
+      async () => (await request(api.http).get(started.body.statusUrl).set(bearer(keys.agent)).expect(200)).body,
+      (body) => body.state?.step === 'awaiting_approval',
+    );
+    expect(waiting.state.approvalDeadline).toEqual(expect.any(String));
+    await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.agent)).expect(403);
+    const approved = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.manager)).expect(200);
+    expect(approved.body.state.approvedBy).toBe('api-key:manager-key');
+    expect(await status(started.body.statusUrl)).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' } });
+    const again = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.manager)).expect(409);
+    expect(again.body.code).toBe('conflict');
+  });
+
+  it('unlocks an admin-suspended user, refuses an abuse suspension with the reason, and offboards', async () => {
+    const unlock = await request(api.http).post('/v1/account-unlocks').set(bearer(keys.agent)).send({ ticketRef: await openTicket('account_unlock'), userEmail: `olly@${DOMAIN}` }).expect(202);
+    expect(await status(unlock.body.statusUrl)).toMatchObject({ status: 'COMPLETED' });
+    expect(google.users.get(`olly@${DOMAIN}`)!.suspended).toBe(false);
+
+    const abuse = await request(api.http).post('/v1/account-unlocks').set(bearer(keys.agent)).send({ ticketRef: await openTicket('account_unlock'), userEmail: `mallory@${DOMAIN}` }).expect(202);
+    expect(await status(abuse.body.statusUrl)).toMatchObject({ status: 'FAILED', failure: { type: 'GoogleOperationRefused', message: expect.stringContaining('abuse') } });
+
+    const offboardTicket = await openTicket('access_change');
+    await request(api.http).post('/v1/access-changes').set(bearer(keys.agent)).send({ ticketRef: offboardTicket, userEmail: `sam@${DOMAIN}`, actions: ['suspend', 'unsuspend'] }).expect(400);
+    await request(api.http).post('/v1/access-changes').set(bearer(keys.agent)).send({ ticketRef: offboardTicket, userEmail: `sam@${DOMAIN}`, actions: ['delete_user'] }).expect(400);
+    const offboard = await request(api.http).post('/v1/access-changes').set(bearer(keys.agent)).send({ ticketRef: offboardTicket, userEmail: `sam@${DOMAIN}`, actions: ['sign_out', 'suspend'] }).expect(202);
+    expect(await status(offboard.body.statusUrl)).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' } });
+    expect(google.users.get(`sam@${DOMAIN}`)).toMatchObject({ suspended: true, signOuts: 1 });
+  });
+
+  it('disconnects by revoking the grant at Google first; operations then fail asking for consent again', async () => {
+    const revokesBefore = google.requests.filter((entry) => entry.path === '/revoke').length;
+    const removed = await request(api.http).delete('/v1/integrations/google').set(bearer(keys.admin)).expect(200);
+    expect(removed.body).toEqual({ provider: 'google', revocation: 'revoked' });
+    expect(google.requests.filter((entry) => entry.path === '/revoke')).toHaveLength(revokesBefore + 1);
+    expect((await request(api.http).get('/v1/integrations').set(bearer(keys.admin)).expect(200)).body).toEqual([]);
+
+    const after = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ticketRef: await openTicket('password_reset'), userEmail: `jane@${DOMAIN}` }).expect(202);
+    expect(await status(after.body.statusUrl)).toMatchObject({ status: 'FAILED', failure: { type: 'GoogleReconsentRequired', message: expect.stringContaining('not connected') } });
+  });
+});
