@@ -9,12 +9,15 @@ import { repoRoot } from '../libs/config/repo-root';
 import { runMigrations } from '../libs/db/migration-runner';
 import { startEmbeddedPostgres } from '../libs/db/embedded-postgres';
 import { startTemporalDevServer } from '../libs/temporal';
+import { startGoogleWorkspaceSimulator } from '../test/fakes/google/google-workspace-simulator';
 
 // async-exit-hook (also used by embedded-postgres) runs every registered hook on SIGINT/SIGTERM, then exits.
 const onExit = require('async-exit-hook') as (hook: (done: () => void) => void) => void;
 
 const root = repoRoot();
 const dataDir = join(root, '.data');
+/** The demo tenant's Workspace domain on the built-in Google simulator. */
+const DEMO_DOMAIN = 'demo.example';
 
 interface DevCredentials {
   operatorKey: string;
@@ -77,8 +80,23 @@ async function main(): Promise<void> {
     temporalUiUrl = temporal.uiUrl;
   }
 
+  // Without a real Google OAuth client, Google is the built-in Workspace simulator (demo.example's users).
+  let simulatedGoogle: Record<string, string> = {};
+  if (!process.env.GOOGLE_CLIENT_ID) {
+    const google = await startGoogleWorkspaceSimulator({ domain: DEMO_DOMAIN, port: await preferredOrFreePort(8090) });
+    stoppers.push(() => google.stop());
+    simulatedGoogle = {
+      GOOGLE_CLIENT_ID: google.oauthClient.clientId,
+      GOOGLE_CLIENT_SECRET: google.oauthClient.clientSecret,
+      GOOGLE_API_ROOT_URL: google.rootUrl,
+      GOOGLE_OAUTH_BASE_URL: google.rootUrl,
+    };
+    say(`Google Workspace simulator for ${DEMO_DOMAIN} at ${google.rootUrl}`);
+  }
+
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...simulatedGoogle,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     PORT: String(port),
@@ -93,6 +111,8 @@ async function main(): Promise<void> {
 
   await waitForHealth(apiUrl);
   const demo = await ensureDemoTenant(apiUrl, ownerUrl!);
+  // The simulator forgets its grants when it stops, so the demo tenant consents again on every start.
+  if (simulatedGoogle.GOOGLE_CLIENT_ID) await connectDemoTenantToGoogle(apiUrl, demo.adminApiKey);
 
   console.log(`
   Custodian is running. Ctrl-C stops everything.
@@ -109,7 +129,13 @@ async function main(): Promise<void> {
     curl -s -X POST ${apiUrl}/v1/tickets \\
       -H 'Authorization: Bearer ${demo.adminApiKey}' -H 'Content-Type: application/json' \\
       -H "Idempotency-Key: demo-$(date +%s)" \\
-      -d '{"summary":"Cannot sign in","requester":"jane@demo.example","priority":"high"}'
+      -d '{"type":"password_reset","summary":"Cannot sign in","requester":"jane@demo.example","priority":"high"}'
+
+  Reset Jane's password for that ticket (demo.example: admin@ is an administrator and needs approval,
+  mallory@ is suspended for abuse, olly@ is suspended by an admin):
+    curl -s -X POST ${apiUrl}/v1/password-resets \
+      -H 'Authorization: Bearer ${demo.adminApiKey}' -H 'Content-Type: application/json' \
+      -d '{"ticketRef":"CT-000001","userEmail":"jane@demo.example","signOut":true}'
 `);
 }
 
@@ -191,6 +217,19 @@ async function ensureDemoTenant(apiUrl: string, ownerUrl: string): Promise<{ ten
   const demo = { tenantId: body.tenant.id, adminApiKey: body.adminApiKey.key };
   await save({ operatorKey, demo });
   return demo;
+}
+
+/** The admin's consent, as a browser would give it: our connect URL, Google's consent redirect, our callback. */
+async function connectDemoTenantToGoogle(apiUrl: string, adminApiKey: string): Promise<void> {
+  const started = await fetch(`${apiUrl}/v1/integrations/google/connect?domain=${DEMO_DOMAIN}`, { headers: { authorization: `Bearer ${adminApiKey}` } });
+  if (!started.ok) throw new Error(`could not start the demo tenant's Google connection (${started.status})`);
+  const { consentUrl } = (await started.json()) as { consentUrl: string };
+  const consent = await fetch(consentUrl, { redirect: 'manual' });
+  const callback = consent.headers.get('location');
+  if (consent.status !== 302 || !callback) throw new Error(`the Google simulator refused the demo consent (${consent.status})`);
+  const connected = await fetch(callback);
+  if (!connected.ok) throw new Error(`the demo tenant's Google connection failed (${connected.status})`);
+  say(`demo tenant connected to Google Workspace (${DEMO_DOMAIN}, simulated)`);
 }
 
 main().catch(async (error: unknown) => {

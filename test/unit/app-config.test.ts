@@ -15,6 +15,17 @@ describe('app config', () => {
         exportLinkSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
         exportLinkTtlSeconds: 3600,
       },
+      google: null,
+    });
+  });
+
+  it('turns Google on with a client id and secret, its callback on this API unless told otherwise', () => {
+    expect(loadAppConfig({ ...base, PORT: '9000', GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'GOCSPX-x', GOOGLE_API_ROOT_URL: 'http://127.0.0.1:8090' }).google).toEqual({
+      clientId: 'id.apps.googleusercontent.com',
+      clientSecret: 'GOCSPX-x',
+      redirectUri: 'http://127.0.0.1:9000/v1/integrations/google/callback',
+      apiRootUrl: 'http://127.0.0.1:8090/',
+      oauthBaseUrl: undefined,
     });
   });
 
@@ -29,6 +40,8 @@ describe('app config', () => {
     [{ ...base, CODEC_CORS_ORIGINS: 'http://localhost:8233/ui' }, /write the bare origin http:\/\/localhost:8233/],
     [{ ...base, TENANT_DELETION_BATCH_SIZE: '0' }, /TENANT_DELETION_BATCH_SIZE must be an integer between 1 and 10000/],
     [{ ...base, EXPORT_LINK_SECRET: 'short' }, /EXPORT_LINK_SECRET must be at least 32 characters/],
+    [{ ...base, GOOGLE_CLIENT_ID: 'id' }, /GOOGLE_CLIENT_SECRET is not set/],
+    [{ ...base, GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's', GOOGLE_API_ROOT_URL: 'ftp://x' }, /GOOGLE_API_ROOT_URL must be an http\(s\) URL/],
   ])('stops with a clear message for %p', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);
