@@ -3,7 +3,7 @@ import { appendAuditEvent } from '../libs/audit';
 import { GoogleConnectorError } from '../libs/connectors/google/google-errors';
 import type { GoogleCallResult } from '../libs/connectors/google/google-directory-records';
 import type { GoogleOperationInput } from '../libs/contracts';
-import type { TenantScopedDatabase } from '../libs/db';
+import type { TenantScopedDatabase, TenantTransaction } from '../libs/db';
 
 /**
  * One Google call with its audit event (actor, ticket, user, action, outcome, Google's request id; never a
@@ -17,11 +17,14 @@ export async function auditedGoogleCall<T extends GoogleCallResult>(
   action: string,
   call: () => Promise<T>,
   details: (result: T) => Record<string, unknown> = () => ({}),
+  /** Recorded in the success event's transaction: both are written, or neither. */
+  recordSuccess: (tx: TenantTransaction, result: T) => Promise<unknown> = async () => undefined,
 ): Promise<T> {
-  const audit = (outcome: 'success' | 'failure', extra: Record<string, unknown>) =>
-    db.withTenant(input.tenantId, (tx) =>
-      appendAuditEvent(tx, input.tenantId, { actor: input.requestedBy, action, target: input.userEmail, outcome, details: { ticketRef: input.ticketRef, ...extra } }),
-    );
+  const audit = (outcome: 'success' | 'failure', extra: Record<string, unknown>, alsoRecord: (tx: TenantTransaction) => Promise<unknown> = async () => undefined) =>
+    db.withTenant(input.tenantId, async (tx) => {
+      await alsoRecord(tx);
+      await appendAuditEvent(tx, input.tenantId, { actor: input.requestedBy, action, target: input.userEmail, outcome, details: { ticketRef: input.ticketRef, ...extra } });
+    });
   let result: T;
   try {
     result = await call();
@@ -30,7 +33,7 @@ export async function auditedGoogleCall<T extends GoogleCallResult>(
     await audit('failure', { error: error.type, status: error.status ?? null });
     throw activityFailureOf(error);
   }
-  await audit('success', { googleRequestId: result.requestId, ...details(result) });
+  await audit('success', { googleRequestId: result.requestId, ...details(result) }, (tx) => recordSuccess(tx, result));
   return result;
 }
 

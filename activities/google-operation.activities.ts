@@ -81,23 +81,29 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
       const directory = await directoryFor(input);
       const secret = await secrets.obtain(input.tenantId, input.workflowId, TEMPORARY_PASSWORD_PURPOSE, input.userEmail, generateTemporaryPassword);
       if (secret.appliedAt) return { secretId: secret.id };
-      // Written before Google is asked, so even an attempt whose worker dies mid-call leaves its trace.
-      await db.withTenant(input.tenantId, (tx) =>
-        appendAuditEvent(tx, input.tenantId, {
-          actor: input.requestedBy,
-          action: 'google.user.password_set_attempted',
-          target: input.userEmail,
-          outcome: 'pending',
-          details: { ticketRef: input.ticketRef, secretId: secret.id, attempt: Context.current().info.attempt },
-        }),
+      if (!secret.created) {
+        // A retry: the secret's creation marked the first attempt; each later one leaves its own trace before
+        // Google is asked, so even an attempt whose worker dies mid-call is on record.
+        await db.withTenant(input.tenantId, (tx) =>
+          appendAuditEvent(tx, input.tenantId, {
+            actor: input.requestedBy,
+            action: 'google.user.password_set_attempted',
+            target: input.userEmail,
+            outcome: 'pending',
+            details: { ticketRef: input.ticketRef, secretId: secret.id, attempt: Context.current().info.attempt },
+          }),
+        );
+      }
+      // A crash after Google accepted the password but before it is marked applied sends this same password
+      // again: Google then holds one password, never a second one.
+      await auditedGoogleCall(
+        db,
+        input,
+        'google.user.password_set',
+        () => directory.setPassword(input.userEmail, secret.value),
+        () => ({ changePasswordAtNextLogin: true, secretId: secret.id }),
+        (tx, { requestId }) => secrets.markApplied(tx, secret.id, requestId),
       );
-      // A crash after Google accepted the password but before markApplied sends this same password again:
-      // Google then holds one password, never a second one.
-      const { requestId } = await auditedGoogleCall(db, input, 'google.user.password_set', () => directory.setPassword(input.userEmail, secret.value), () => ({
-        changePasswordAtNextLogin: true,
-        secretId: secret.id,
-      }));
-      await secrets.markApplied(input.tenantId, secret.id, requestId);
       return { secretId: secret.id };
     },
 

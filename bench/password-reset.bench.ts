@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
@@ -48,6 +48,8 @@ interface Run {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-'));
+  // The embedded server runs as the "postgres" user, which must be able to enter this folder.
+  chmodSync(dir, 0o755);
   const stops: (() => Promise<unknown>)[] = [];
   try {
     const postgres = await startEmbeddedPostgres({ baseDir: join(dir, 'postgres') });

@@ -85,6 +85,12 @@ export class CredentialStore {
     }
   }
 
+  /** What is connected for one provider, without decrypting anything. */
+  async view(tenantId: string, provider: Provider): Promise<IntegrationView | undefined> {
+    const row = await this.db.withTenant(tenantId, (tx) => tx.integrationCredential.findUnique({ where: { tenantId_provider: { tenantId, provider } } }));
+    return row ? toView(row) : undefined;
+  }
+
   async list(tenantId: string): Promise<IntegrationView[]> {
     const rows = await this.db.withTenant(tenantId, (tx) => tx.integrationCredential.findMany({ orderBy: { provider: 'asc' } }));
     return rows.map(toView);

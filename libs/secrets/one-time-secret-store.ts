@@ -14,6 +14,8 @@ export interface StoredOneTimeSecret {
   value: Secret;
   /** When the secret was put to use (Google accepted the password); a retry must not use it again. */
   appliedAt: Date | null;
+  /** Made by this call, rather than found from an earlier attempt. */
+  created: boolean;
 }
 
 export type RevealResult =
@@ -55,12 +57,12 @@ export class OneTimeSecretStore {
       await appendAuditEvent(tx, tenantId, { actor: 'system', action: 'secret.created', target: subject, outcome: 'success', details: { secretId: id, purpose, workflowId } });
       return true;
     });
-    return created ? { id, value, appliedAt: null } : (await this.find(tenantId, workflowId))!;
+    return created ? { id, value, appliedAt: null, created: true } : (await this.find(tenantId, workflowId))!;
   }
 
-  /** Records that the secret was put to use, with the provider's request id. */
-  async markApplied(tenantId: string, id: string, requestId: string | null): Promise<void> {
-    await this.db.withTenant(tenantId, (tx) => tx.oneTimeSecret.updateMany({ where: { id, appliedAt: null }, data: { appliedAt: this.now(), appliedRequestId: requestId } }));
+  /** Records, in the caller's transaction, that the secret was put to use, with the provider's request id. */
+  async markApplied(tx: TenantTransaction, id: string, requestId: string | null): Promise<void> {
+    await tx.oneTimeSecret.updateMany({ where: { id, appliedAt: null }, data: { appliedAt: this.now(), appliedRequestId: requestId } });
   }
 
   /** The link token while the secret can still be revealed, for the people handling the ticket. */
@@ -96,7 +98,7 @@ export class OneTimeSecretStore {
     if (!row) return undefined;
     if (!row.ciphertext || !row.dataKey) throw new Error(`the one-time secret of ${workflowId} was already revealed or expired`);
     const { value } = await this.open(row as SealedRow);
-    return { id: row.id, value: new Secret(value), appliedAt: row.appliedAt };
+    return { id: row.id, value: new Secret(value), appliedAt: row.appliedAt, created: false };
   }
 
   private async open(row: SealedRow): Promise<{ value: string; token: string }> {

@@ -22,10 +22,11 @@ export class GoogleWorkspaceConnections implements GoogleDirectoryProvider {
 
   async directoryFor(tenantId: string): Promise<{ directory: GoogleDirectoryConnector; domain: string }> {
     if (!this.options.oauth) throw notConnected('no Google OAuth client is configured (GOOGLE_CLIENT_ID); Google operations are off');
-    const stored = await this.options.credentials.load(tenantId, 'google');
-    if (!stored) throw notConnected('Google Workspace is not connected for this tenant; a tenant admin must connect it');
-    if (stored.integration.status !== 'active') throw notConnected('Google refused this tenant\'s grant; a tenant admin must connect Google Workspace again');
-    const domain = stored.integration.externalAccount;
+    // The status, not the tokens: those are read (and decrypted) only when the cached access token is not enough.
+    const integration = await this.options.credentials.view(tenantId, 'google');
+    if (!integration) throw notConnected('Google Workspace is not connected for this tenant; a tenant admin must connect it');
+    if (integration.status !== 'active') throw notConnected('Google refused this tenant\'s grant; a tenant admin must connect Google Workspace again');
+    const domain = integration.externalAccount;
     let tokens = this.caches.get(tenantId);
     if (!tokens) {
       tokens = this.tokenCache(tenantId, domain);
