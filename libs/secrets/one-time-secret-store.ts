@@ -37,27 +37,33 @@ export class OneTimeSecretStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** This workflow's secret, created from `generate` the first time it is asked for. */
+  /**
+   * This workflow's secret, created from `generate` the first time it is asked for. One transaction looks for
+   * it and, when it is not there, stores the new one; the unique (tenant, workflow) pair makes a concurrent
+   * attempt fail instead of storing a second secret, and its retry finds the first.
+   */
   async obtain(tenantId: string, workflowId: string, purpose: string, subject: string, generate: () => Secret): Promise<StoredOneTimeSecret> {
-    const existing = await this.find(tenantId, workflowId);
-    if (existing) return existing;
     const id = randomUUID();
     const token = `${tenantId}.${randomBytes(32).toString('base64url')}`;
     const value = generate();
     const dataKey = await this.encryption.createDataKey({ tenantId, integrationId: id });
     const ciphertext = await this.encryption.encrypt(JSON.stringify({ value: value.reveal(), token }), { tenantId, integrationId: id, purpose }, dataKey);
-    const created = await this.db.withTenant(tenantId, async (tx) => {
-      // The (tenant, workflow) row lock makes a concurrent attempt find the first secret instead of a second one.
-      const raced = await tx.oneTimeSecret.findUnique({ where: { tenantId_workflowId: { tenantId, workflowId } } });
-      if (raced) return false;
+    const existing = await this.db.withTenant(tenantId, async (tx) => {
+      const found = await tx.oneTimeSecret.findUnique({ where: { tenantId_workflowId: { tenantId, workflowId } }, include: { dataKey: true } });
+      if (found) return found;
       await tx.dataKey.create({ data: { id: dataKey.id, tenantId, integrationId: id, kekId: dataKey.kekId, kekVersion: dataKey.kekVersion, wrappedKey: new Uint8Array(dataKey.wrappedKey) } });
       await tx.oneTimeSecret.create({
         data: { id, tenantId, workflowId, purpose, subject, tokenHash: hashOf(token), dataKeyId: dataKey.id, ciphertext, expiresAt: new Date(this.now().getTime() + ONE_TIME_SECRET_TTL_MS) },
       });
       await appendAuditEvent(tx, tenantId, { actor: 'system', action: 'secret.created', target: subject, outcome: 'success', details: { secretId: id, purpose, workflowId } });
-      return true;
+      return undefined;
     });
-    return created ? { id, value, appliedAt: null, created: true } : (await this.find(tenantId, workflowId))!;
+    if (!existing) return { id, value, appliedAt: null, created: true };
+    // An earlier attempt's secret: the key made for this one was never stored.
+    this.encryption.cache.forget(dataKey.id);
+    if (!existing.ciphertext || !existing.dataKey) throw new Error(`the one-time secret of ${workflowId} was already revealed or expired`);
+    const opened = await this.open(existing as SealedRow);
+    return { id: existing.id, value: new Secret(opened.value), appliedAt: existing.appliedAt, created: false };
   }
 
   /** Records, in the caller's transaction, that the secret was put to use, with the provider's request id. */
@@ -91,14 +97,6 @@ export class OneTimeSecretStore {
       await this.destroy(tx, row, 'secret.revealed', revealedFrom);
       return { kind: 'revealed', value: new Secret(value), subject: row.subject, purpose: row.purpose } as const;
     });
-  }
-
-  private async find(tenantId: string, workflowId: string): Promise<StoredOneTimeSecret | undefined> {
-    const row = await this.db.withTenant(tenantId, (tx) => tx.oneTimeSecret.findUnique({ where: { tenantId_workflowId: { tenantId, workflowId } }, include: { dataKey: true } }));
-    if (!row) return undefined;
-    if (!row.ciphertext || !row.dataKey) throw new Error(`the one-time secret of ${workflowId} was already revealed or expired`);
-    const { value } = await this.open(row as SealedRow);
-    return { id: row.id, value: new Secret(value), appliedAt: row.appliedAt, created: false };
   }
 
   private async open(row: SealedRow): Promise<{ value: string; token: string }> {

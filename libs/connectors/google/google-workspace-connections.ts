@@ -1,4 +1,4 @@
-import type { CredentialStore, TokenSet } from '../credential-store';
+import type { CredentialStore, IntegrationView, TokenSet } from '../credential-store';
 import type { GoogleDirectoryProvider } from './google-directory-provider';
 import { GoogleDirectoryConnector } from './google-directory.connector';
 import { GoogleConnectorError } from './google-errors';
@@ -7,6 +7,11 @@ import { GoogleTokenCache } from './google-token-cache';
 import type { GoogleTokenSet } from './google-token-set';
 
 const SYSTEM_ACTOR = 'system:google-token-refresh';
+/**
+ * How long a tenant's connection status is trusted without reading it again. A disconnect revokes the grant at
+ * Google, so a call in this window is refused by Google itself (and the refresh finds the credential gone).
+ */
+const STATUS_TTL_MS = 10_000;
 
 /**
  * Every tenant's Google Workspace connection in this process: the token set comes from the encrypted
@@ -15,6 +20,7 @@ const SYSTEM_ACTOR = 'system:google-token-refresh';
  */
 export class GoogleWorkspaceConnections implements GoogleDirectoryProvider {
   private readonly caches = new Map<string, GoogleTokenCache>();
+  private readonly statuses = new Map<string, { integration: IntegrationView; until: number }>();
 
   constructor(
     private readonly options: { credentials: CredentialStore; oauth: GoogleOAuth | null; apiRootUrl?: string },
@@ -23,7 +29,7 @@ export class GoogleWorkspaceConnections implements GoogleDirectoryProvider {
   async directoryFor(tenantId: string): Promise<{ directory: GoogleDirectoryConnector; domain: string }> {
     if (!this.options.oauth) throw notConnected('no Google OAuth client is configured (GOOGLE_CLIENT_ID); Google operations are off');
     // The status, not the tokens: those are read (and decrypted) only when the cached access token is not enough.
-    const integration = await this.options.credentials.view(tenantId, 'google');
+    const integration = await this.status(tenantId);
     if (!integration) throw notConnected('Google Workspace is not connected for this tenant; a tenant admin must connect it');
     if (integration.status !== 'active') throw notConnected('Google refused this tenant\'s grant; a tenant admin must connect Google Workspace again');
     const domain = integration.externalAccount;
@@ -35,9 +41,20 @@ export class GoogleWorkspaceConnections implements GoogleDirectoryProvider {
     return { directory: new GoogleDirectoryConnector({ tokens, rootUrl: this.options.apiRootUrl }), domain };
   }
 
-  /** Forgets a tenant's cached access token (after a disconnect or a new consent). */
+  /** Forgets a tenant's cached access token and status (after a disconnect or a new consent). */
   forget(tenantId: string): void {
     this.caches.delete(tenantId);
+    this.statuses.delete(tenantId);
+  }
+
+  private async status(tenantId: string): Promise<IntegrationView | undefined> {
+    const cached = this.statuses.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.integration;
+    const integration = await this.options.credentials.view(tenantId, 'google');
+    // Only "connected" is remembered: a tenant that just connected must not be told it is not.
+    if (integration?.status === 'active') this.statuses.set(tenantId, { integration, until: Date.now() + STATUS_TTL_MS });
+    else this.statuses.delete(tenantId);
+    return integration;
   }
 
   private tokenCache(tenantId: string, domain: string): GoogleTokenCache {
