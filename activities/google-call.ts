@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { appendAuditEvent } from '../libs/audit';
+import { appendAuditEvent, type AuditOutcome } from '../libs/audit';
 import { GoogleConnectorError } from '../libs/connectors/google/google-errors';
 import type { GoogleCallResult } from '../libs/connectors/google/google-directory-records';
 import type { GoogleOperationInput } from '../libs/contracts';
@@ -20,11 +20,8 @@ export async function auditedGoogleCall<T extends GoogleCallResult>(
   /** Recorded in the success event's transaction: both are written, or neither. */
   recordSuccess: (tx: TenantTransaction, result: T) => Promise<unknown> = async () => undefined,
 ): Promise<T> {
-  const audit = (outcome: 'success' | 'failure', extra: Record<string, unknown>, alsoRecord: (tx: TenantTransaction) => Promise<unknown> = async () => undefined) =>
-    db.withTenant(input.tenantId, async (tx) => {
-      await alsoRecord(tx);
-      await appendAuditEvent(tx, input.tenantId, { actor: input.requestedBy, action, target: input.userEmail, outcome, details: { ticketRef: input.ticketRef, ...extra } });
-    });
+  const audit = (outcome: 'success' | 'failure', extra: Record<string, unknown>, alsoRecord?: (tx: TenantTransaction) => Promise<unknown>) =>
+    auditGoogleOperationStep(db, input, action, outcome, extra, alsoRecord);
   let result: T;
   try {
     result = await call();
@@ -35,6 +32,21 @@ export async function auditedGoogleCall<T extends GoogleCallResult>(
   }
   await audit('success', { googleRequestId: result.requestId, ...details(result) }, (tx) => recordSuccess(tx, result));
   return result;
+}
+
+/** One audit event of a Google operation: who asked, the ticket, the user; `alsoRecord` in the same transaction. */
+export function auditGoogleOperationStep(
+  db: TenantScopedDatabase,
+  input: GoogleOperationInput,
+  action: string,
+  outcome: AuditOutcome,
+  details: Record<string, unknown>,
+  alsoRecord: (tx: TenantTransaction) => Promise<unknown> = async () => undefined,
+): Promise<void> {
+  return db.withTenant(input.tenantId, async (tx) => {
+    await alsoRecord(tx);
+    await appendAuditEvent(tx, input.tenantId, { actor: input.requestedBy, action, target: input.userEmail, outcome, details: { ticketRef: input.ticketRef, ...details } });
+  });
 }
 
 export function activityFailureOf(error: GoogleConnectorError): ApplicationFailure {

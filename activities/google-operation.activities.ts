@@ -13,7 +13,7 @@ import {
 import type { TenantScopedDatabase } from '../libs/db';
 import type { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
 import { generateTemporaryPassword } from '../libs/secrets/temporary-password';
-import { activityFailureOf, auditedGoogleCall } from './google-call';
+import { activityFailureOf, auditedGoogleCall, auditGoogleOperationStep } from './google-call';
 
 export interface GoogleOperationActivityDependencies {
   db: TenantScopedDatabase;
@@ -84,15 +84,7 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
       if (!secret.created) {
         // A retry: the secret's creation marked the first attempt; each later one leaves its own trace before
         // Google is asked, so even an attempt whose worker dies mid-call is on record.
-        await db.withTenant(input.tenantId, (tx) =>
-          appendAuditEvent(tx, input.tenantId, {
-            actor: input.requestedBy,
-            action: 'google.user.password_set_attempted',
-            target: input.userEmail,
-            outcome: 'pending',
-            details: { ticketRef: input.ticketRef, secretId: secret.id, attempt: Context.current().info.attempt },
-          }),
-        );
+        await auditGoogleOperationStep(db, input, 'google.user.password_set_attempted', 'pending', { secretId: secret.id, attempt: Context.current().info.attempt });
       }
       // A crash after Google accepted the password but before it is marked applied sends this same password
       // again: Google then holds one password, never a second one.
@@ -122,15 +114,7 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
       const { user } = await directory.getUser(input.userEmail).catch(failWith);
       if (!user.suspended) return;
       if (user.suspensionReason === 'ABUSE') {
-        await db.withTenant(input.tenantId, (tx) =>
-          appendAuditEvent(tx, input.tenantId, {
-            actor: input.requestedBy,
-            action: 'google.user.unsuspend_refused',
-            target: input.userEmail,
-            outcome: 'failure',
-            details: { ticketRef: input.ticketRef, suspensionReason: 'ABUSE' },
-          }),
-        );
+        await auditGoogleOperationStep(db, input, 'google.user.unsuspend_refused', 'failure', { suspensionReason: 'ABUSE' });
         throw ApplicationFailure.create({
           type: GOOGLE_OPERATION_REFUSED,
           message: `${input.userEmail} was suspended by Google for abuse; only Google's review can lift it`,

@@ -1,7 +1,6 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Client as PgClient } from 'pg';
 import { CredentialStore } from '../../libs/connectors/credential-store';
-import { GoogleOAuth } from '../../libs/connectors/google/google-oauth';
 import { GoogleWorkspaceConnections } from '../../libs/connectors/google/google-workspace-connections';
 import {
   ACCESS_CHANGE_WORKFLOW,
@@ -17,11 +16,10 @@ import {
 } from '../../libs/contracts';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
-import { Secret } from '../../libs/crypto/secret';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
 import { OneTimeSecretStore } from '../../libs/secrets/one-time-secret-store';
 import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../fakes/google/google-workspace-simulator';
-import { connectTenantToGoogle, insertTicket } from '../support/google-workspace';
+import { connectTenantToGoogle, insertTicket, simulatorOAuth } from '../support/google-workspace';
 import { appPrisma, insertTenant, ownerConnection, startTestWorker, temporalClient } from '../support/test-environment';
 import { workflowHistoryText } from '../support/workflow-history';
 
@@ -60,12 +58,7 @@ describe('Google Workspace operations (real worker, PostgreSQL, simulated Google
     const encryption = new EnvelopeEncryption(keyProviderFromEnv());
     credentials = new CredentialStore(db, encryption);
     secrets = new OneTimeSecretStore(db, encryption);
-    const oauth = new GoogleOAuth({
-      clientId: google.oauthClient.clientId,
-      clientSecret: new Secret(google.oauthClient.clientSecret),
-      redirectUri: 'http://127.0.0.1:1/v1/integrations/google/callback',
-      endpoints: google.oauthEndpoints,
-    });
+    const oauth = simulatorOAuth(google);
     worker = await startTestWorker(db, { google: new GoogleWorkspaceConnections({ credentials, oauth, apiRootUrl: google.rootUrl }) });
     temporal = await temporalClient();
     client = temporal.client;
@@ -248,12 +241,7 @@ describe('Google Workspace operations (real worker, PostgreSQL, simulated Google
     await connectTenantToGoogle(credentials, google, revokedTenant, DOMAIN);
     const stored = await credentials.load(revokedTenant, 'google');
     google.oauth.expireAccessToken(stored!.tokens.accessToken.reveal());
-    await new GoogleOAuth({
-      clientId: google.oauthClient.clientId,
-      clientSecret: new Secret(google.oauthClient.clientSecret),
-      redirectUri: 'http://127.0.0.1:1/cb',
-      endpoints: google.oauthEndpoints,
-    }).revoke(stored!.tokens.refreshToken!);
+    await simulatorOAuth(google).revoke(stored!.tokens.refreshToken!);
     const { handle } = await start(PASSWORD_RESET_WORKFLOW, { userEmail: `jane@${DOMAIN}`, signOut: false }, revokedTenant);
     expect(await failureOf(handle.result())).toMatchObject({ type: 'GoogleReconsentRequired' });
     expect((await credentials.load(revokedTenant, 'google'))!.integration.status).toBe('needs_reconsent');

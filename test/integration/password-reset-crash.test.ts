@@ -3,16 +3,14 @@ import { join } from 'node:path';
 import type { Client as PgClient } from 'pg';
 import { repoRoot } from '../../libs/config/repo-root';
 import { CredentialStore } from '../../libs/connectors/credential-store';
-import { GoogleOAuth } from '../../libs/connectors/google/google-oauth';
 import { GoogleWorkspaceConnections } from '../../libs/connectors/google/google-workspace-connections';
 import { CUSTODIAN_TASK_QUEUE, googleOperationWorkflowId, PASSWORD_RESET_WORKFLOW, type GoogleOperationState, type PasswordResetInput } from '../../libs/contracts';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
-import { Secret } from '../../libs/crypto/secret';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
 import { OneTimeSecretStore } from '../../libs/secrets/one-time-secret-store';
 import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../fakes/google/google-workspace-simulator';
-import { connectTenantToGoogle, googleSimulatorEnv, insertTicket } from '../support/google-workspace';
+import { connectTenantToGoogle, googleSimulatorEnv, insertTicket, simulatorOAuth } from '../support/google-workspace';
 import { appPrisma, insertTenant, ownerConnection, startTestWorker, temporalClient } from '../support/test-environment';
 
 const DOMAIN = 'acme.example';
@@ -83,12 +81,7 @@ describe('password reset survives a worker killed after Google accepted the pass
     child = undefined;
     expect(google.passwordsSet).toHaveLength(1);
 
-    const oauth = new GoogleOAuth({
-      clientId: google.oauthClient.clientId,
-      clientSecret: new Secret(google.oauthClient.clientSecret),
-      redirectUri: 'http://127.0.0.1:1/v1/integrations/google/callback',
-      endpoints: google.oauthEndpoints,
-    });
+    const oauth = simulatorOAuth(google);
     const worker = await startTestWorker(db, { google: new GoogleWorkspaceConnections({ credentials, oauth, apiRootUrl: google.rootUrl }) });
     let result: GoogleOperationState;
     try {

@@ -1,4 +1,5 @@
 import type { CredentialStore } from '../../libs/connectors/credential-store';
+import { GoogleOAuth } from '../../libs/connectors/google/google-oauth';
 import { Secret } from '../../libs/crypto/secret';
 import type { TenantScopedDatabase } from '../../libs/db';
 import type { GoogleWorkspaceSimulator } from '../fakes/google/google-workspace-simulator';
@@ -11,6 +12,16 @@ export function googleSimulatorEnv(google: GoogleWorkspaceSimulator): Record<str
     GOOGLE_API_ROOT_URL: google.rootUrl,
     GOOGLE_OAUTH_BASE_URL: google.rootUrl,
   };
+}
+
+/** Custodian's OAuth client against the simulator's consent, token and revoke endpoints. */
+export function simulatorOAuth(google: GoogleWorkspaceSimulator): GoogleOAuth {
+  return new GoogleOAuth({
+    clientId: google.oauthClient.clientId,
+    clientSecret: new Secret(google.oauthClient.clientSecret),
+    redirectUri: 'http://127.0.0.1:1/v1/integrations/google/callback',
+    endpoints: google.oauthEndpoints,
+  });
 }
 
 /** The tenant's Workspace admin consented (as the connect flow would store it): a grant for `domain`, encrypted. */

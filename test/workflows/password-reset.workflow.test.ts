@@ -2,7 +2,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Client as PgClient } from 'pg';
 import { CredentialStore } from '../../libs/connectors/credential-store';
-import { GoogleOAuth } from '../../libs/connectors/google/google-oauth';
 import { GoogleWorkspaceConnections } from '../../libs/connectors/google/google-workspace-connections';
 import {
   cancelGoogleOperationUpdate,
@@ -14,10 +13,9 @@ import {
 } from '../../libs/contracts';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
-import { Secret } from '../../libs/crypto/secret';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
 import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../fakes/google/google-workspace-simulator';
-import { connectTenantToGoogle, insertTicket } from '../support/google-workspace';
+import { connectTenantToGoogle, insertTicket, simulatorOAuth } from '../support/google-workspace';
 import { appPrisma, insertTenant, ownerConnection, testActivityDependencies } from '../support/test-environment';
 import { createTimeSkippingEnvironment, createTimeSkippingWorker, eventually } from '../support/time-skipping';
 
@@ -43,12 +41,7 @@ describe('password reset of an administrator (time skipping)', () => {
     db = new TenantScopedDatabase(prisma);
     owner = await ownerConnection();
     const credentials = new CredentialStore(db, new EnvelopeEncryption(keyProviderFromEnv()));
-    const oauth = new GoogleOAuth({
-      clientId: google.oauthClient.clientId,
-      clientSecret: new Secret(google.oauthClient.clientSecret),
-      redirectUri: 'http://127.0.0.1:1/v1/integrations/google/callback',
-      endpoints: google.oauthEndpoints,
-    });
+    const oauth = simulatorOAuth(google);
     tenantId = await insertTenant(owner);
     await connectTenantToGoogle(credentials, google, tenantId, DOMAIN);
     connections = new GoogleWorkspaceConnections({ credentials, oauth, apiRootUrl: google.rootUrl });

@@ -6,6 +6,7 @@ import { GoogleTokenCache } from '../../../libs/connectors/google/google-token-c
 import type { GoogleTokenSet } from '../../../libs/connectors/google/google-token-set';
 import { Secret } from '../../../libs/crypto/secret';
 import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../../fakes/google/google-workspace-simulator';
+import { simulatorOAuth } from '../../support/google-workspace';
 import type { ScriptedResponse } from '../../fakes/google/scripted-responses';
 
 const DOMAIN = 'acme.example';
@@ -19,12 +20,7 @@ describe('Google Directory connector (real googleapis and google-auth-library, s
 
   beforeAll(async () => {
     google = await startGoogleWorkspaceSimulator({ domain: DOMAIN });
-    oauth = new GoogleOAuth({
-      clientId: google.oauthClient.clientId,
-      clientSecret: new Secret(google.oauthClient.clientSecret),
-      redirectUri: 'http://127.0.0.1:1/v1/integrations/google/callback',
-      endpoints: google.oauthEndpoints,
-    });
+    oauth = simulatorOAuth(google);
   });
   afterAll(() => google.stop());
 
