@@ -9,7 +9,7 @@ export interface TenantExportActivityDependencies {
 }
 
 /**
- * The tenant's data as one JSON bundle: tenant, API keys (never their hashes), notice contacts, tickets,
+ * The tenant's data as one JSON bundle: tenant, API keys (never their hashes), notice contacts, tickets with comments,
  * integrations (never tokens or keys), notices sent, and the audit trail with its chain head in the same
  * records as the audit export, so `npm run audit:verify` checks it offline.
  */
@@ -38,6 +38,7 @@ export function createTenantExportActivities({ db }: TenantExportActivityDepende
           select: {
             id: true, ref: true, type: true, status: true, summary: true, description: true, priority: true, requester: true,
             assignee: true, workflowId: true, createdAt: true, updatedAt: true,
+            comments: { orderBy: { createdAt: 'asc' }, select: { author: true, body: true, createdAt: true } },
           },
         }),
         integrations: await tx.integrationCredential.findMany({
