@@ -7,6 +7,7 @@ import type { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
 import type { SecurityDeskConfig } from '../libs/security/security-desk-config';
 import { createBreachActivities } from './breach.activities';
 import { createGoogleOperationActivities } from './google-operation.activities';
+import { createOneTimeSecretExpiryActivities } from './one-time-secret-expiry.activities';
 import { createSecurityReportActivities } from './security-report.activities';
 import { createTenantDeletionActivities } from './tenant-deletion.activities';
 import { createTenantExportActivities } from './tenant-export.activities';
@@ -39,5 +40,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createTenantDeletionActivities(deps),
     ...createTenantExportActivities(deps),
     ...createGoogleOperationActivities(deps),
+    ...createOneTimeSecretExpiryActivities(deps),
   };
 }

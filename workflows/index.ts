@@ -7,3 +7,4 @@ export * from './export.workflow';
 export * from './password-reset.workflow';
 export * from './account-unlock.workflow';
 export * from './access-change.workflow';
+export * from './one-time-secret-expiry.workflow';

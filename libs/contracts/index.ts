@@ -8,3 +8,4 @@ export * from './breach-notification';
 export * from './tenant-deletion';
 export * from './tenant-export';
 export * from './google-operations';
+export * from './one-time-secret-expiry';

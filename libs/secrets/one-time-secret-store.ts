@@ -89,13 +89,27 @@ export class OneTimeSecretStore {
       if (!locked) return { kind: 'unknown' } as const;
       const row = await tx.oneTimeSecret.findUniqueOrThrow({ where: { id: locked.id }, include: { dataKey: true } });
       if (row.revealedAt) return { kind: 'gone', reason: 'already_revealed' } as const;
-      if (row.expiresAt <= this.now() || !row.ciphertext) {
+      if (!row.ciphertext) return { kind: 'gone', reason: 'expired' } as const;
+      if (row.expiresAt <= this.now()) {
         await this.destroy(tx, row, 'secret.expired', revealedFrom);
         return { kind: 'gone', reason: 'expired' } as const;
       }
       const { value } = await this.open(row as SealedRow);
       await this.destroy(tx, row, 'secret.revealed', revealedFrom);
       return { kind: 'revealed', value: new Secret(value), subject: row.subject, purpose: row.purpose } as const;
+    });
+  }
+
+  /** Destroys this tenant's secrets that expired unread; nothing of them stays to be revealed or restored. */
+  async destroyExpired(tenantId: string, actor: string): Promise<number> {
+    return this.db.withTenant(tenantId, async (tx) => {
+      const expired = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM one_time_secrets WHERE ciphertext IS NOT NULL AND expires_at <= ${this.now()} FOR UPDATE SKIP LOCKED`;
+      for (const { id } of expired) {
+        const row = await tx.oneTimeSecret.findUniqueOrThrow({ where: { id } });
+        await this.destroy(tx, row, 'secret.expired', actor);
+      }
+      return expired.length;
     });
   }
 
