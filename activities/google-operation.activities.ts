@@ -111,7 +111,10 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
 
     async unsuspendGoogleUser(input) {
       const directory = await directoryFor(input);
-      const { user } = await directory.getUser(input.userEmail).catch(failWith);
+      const { user } = await auditedGoogleCall(db, input, 'google.user.looked_up', () => directory.getUser(input.userEmail), ({ user }) => ({
+        suspended: user.suspended,
+        suspensionReason: user.suspensionReason,
+      }));
       if (!user.suspended) return;
       if (user.suspensionReason === 'ABUSE') {
         await auditGoogleOperationStep(db, input, 'google.user.unsuspend_refused', 'failure', { suspensionReason: 'ABUSE' });
@@ -203,11 +206,6 @@ function heartbeating<T extends Record<string, (input: never) => Promise<unknown
     },
   ]);
   return Object.fromEntries(wrapped) as T;
-}
-
-function failWith(error: unknown): never {
-  if (error instanceof GoogleConnectorError) throw activityFailureOf(error);
-  throw error;
 }
 
 /** A grant or app password that is already gone (a retry after a partial run) counts as revoked. */
