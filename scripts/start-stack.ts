@@ -133,9 +133,10 @@ async function main(): Promise<void> {
 
   Reset Jane's password for that ticket (demo.example: admin@ is an administrator and needs approval,
   mallory@ is suspended for abuse, olly@ is suspended by an admin):
-    curl -s -X POST ${apiUrl}/v1/password-resets \
-      -H 'Authorization: Bearer ${demo.adminApiKey}' -H 'Content-Type: application/json' \
+    curl -s -X POST ${apiUrl}/v1/password-resets \\
+      -H 'Authorization: Bearer ${demo.adminApiKey}' -H 'Content-Type: application/json' \\
       -d '{"ticketRef":"CT-000001","userEmail":"jane@demo.example","signOut":true}'
+  then GET ${apiUrl}/v1/password-resets/CT-000001 for its state and the one-time link to the password.
 `);
 }
 
