@@ -98,11 +98,18 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     const sets = google.passwordsSet.filter((set) => set.userKey === `jane@${DOMAIN}`);
     expect(sets).toEqual([expect.objectContaining({ changePasswordAtNextLogin: true })]);
 
+    // A browser (or a chat app previewing the link) gets a button first; that does not use the secret up.
+    const page = await request(api.http).get(done.temporaryPassword.url).set('Accept', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8').expect(200);
+    expect(page.text).toContain('Show the temporary password');
+    expect(page.text).not.toContain(google.passwordsSet.find((set) => set.userKey === `jane@${DOMAIN}`)!.password);
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     const shown = await request(api.http).get(done.temporaryPassword.url).expect(200);
     expect(shown.body).toMatchObject({ user: `jane@${DOMAIN}`, temporaryPassword: sets[0].password, changeAtNextSignIn: true });
     expect(shown.headers['cache-control']).toBe('no-store');
     const gone = await request(api.http).get(done.temporaryPassword.url).expect(410);
     expect(gone.body.code).toBe('secret_gone');
+    const goneInBrowser = await request(api.http).post(done.temporaryPassword.url).set('Accept', 'text/html').type('form').send('').expect(410);
+    expect(goneInBrowser.text).toContain('already shown');
     expect((await status(first.body.statusUrl)).temporaryPassword).toBeNull();
     await request(api.http).get(`/v1/secrets/${done.temporaryPassword.url.split('/').pop().slice(0, -3)}abc`).expect(404);
 
@@ -122,7 +129,18 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.agent)).expect(403);
     const approved = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.manager)).expect(200);
     expect(approved.body.state.approvedBy).toBe('api-key:manager-key');
-    expect(await status(started.body.statusUrl)).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' } });
+    const done = await status(started.body.statusUrl);
+    expect(done).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' } });
+    // The admin reads it in a browser: the page's button posts, and the answer is the password, once.
+    const html = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
+    const form = await request(api.http).get(done.temporaryPassword.url).set('Accept', html).expect(200);
+    expect(form.text).toContain(`<form method="post" action="${done.temporaryPassword.url}">`);
+    const shown = await request(api.http).post(done.temporaryPassword.url).set('Accept', html).type('form').send('').expect(200);
+    const password = google.passwordsSet.find((set) => set.userKey === `admin@${DOMAIN}`)!.password;
+    expect(shown.text).toContain(`Temporary password for admin@${DOMAIN}`);
+    expect(shown.text).toContain(password.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`));
+    expect(shown.headers['cache-control']).toBe('no-store');
+    await request(api.http).post(done.temporaryPassword.url).set('Accept', html).type('form').send('').expect(410);
     const again = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.manager)).expect(409);
     expect(again.body.code).toBe('conflict');
   });
