@@ -1,6 +1,8 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   cancelGoogleOperationUpdate,
+  CANCELLER_ROLES,
+  GOOGLE_OPERATION_REFUSED,
   googleOperationStateQuery,
   type GoogleOperationActivities,
   type GoogleOperationDecision,
@@ -18,7 +20,7 @@ const NON_RETRYABLE_GOOGLE_TYPES = [
   'GoogleUnauthorized',
   'GoogleReconsentRequired',
   'GoogleScopesRefused',
-  'GoogleOperationRefused',
+  GOOGLE_OPERATION_REFUSED,
 ];
 
 // One Directory call per attempt, 30 s HTTP timeout inside; the activity heartbeats while it waits, so a dead
@@ -116,8 +118,9 @@ export class GoogleOperationProgress {
 
   private validateCancel(decision: GoogleOperationDecision): void {
     this.assertSameTenant(decision);
-    if (!['admin', 'manager', 'agent'].includes(decision.role)) throw new Error(`role ${decision.role} cannot cancel a Google operation`);
+    if (!CANCELLER_ROLES.includes(decision.role)) throw new Error(`role ${decision.role} cannot cancel a Google operation`);
     if (this.state.step !== 'awaiting_approval') throw new Error(`only a request awaiting approval can be cancelled; this one is ${this.state.step}`);
     if (this.cancelledBy) throw new Error('this request is already cancelled');
+    if (this.state.approvedBy) throw new Error(`this request was already approved by ${this.state.approvedBy}`);
   }
 }

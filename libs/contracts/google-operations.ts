@@ -68,6 +68,8 @@ export interface GoogleOperationDecision {
 
 /** Who may approve a reset of an administrator. */
 export const APPROVER_ROLES: readonly string[] = ['admin', 'manager'];
+/** Who may cancel a request while it awaits approval. */
+export const CANCELLER_ROLES: readonly string[] = ['admin', 'manager', 'agent'];
 /** How long an administrator's reset waits for approval. */
 export const APPROVAL_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
