@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAuditEvent } from '../audit';
-import type { EnvelopeEncryption, StoredDataKey } from '../crypto/envelope-encryption';
+import { dataKeyRowOf, storedDataKeyOf } from '../crypto/data-key-row';
+import type { EnvelopeEncryption } from '../crypto/envelope-encryption';
 import { Secret } from '../crypto/secret';
 import type { TenantScopedDatabase, TenantTransaction } from '../db';
 
@@ -44,13 +45,11 @@ export class CredentialStore {
       tx.integrationCredential.findUnique({ where: { tenantId_provider: { tenantId, provider } }, include: { dataKey: true } }),
     );
     const integrationId = existing?.id ?? randomUUID();
-    const dataKey = existing ? toStoredKey(existing.dataKey) : await this.encryption.createDataKey({ tenantId, integrationId });
+    const dataKey = existing ? storedDataKeyOf(existing.dataKey) : await this.encryption.createDataKey({ tenantId, integrationId });
     const ciphertext = await this.encryption.encrypt(serialize(tokens), { tenantId, integrationId, purpose: PURPOSE }, dataKey);
     const row = await this.db.withTenant(tenantId, async (tx) => {
       if (!existing) {
-        await tx.dataKey.create({
-          data: { id: dataKey.id, tenantId, integrationId, kekId: dataKey.kekId, kekVersion: dataKey.kekVersion, wrappedKey: new Uint8Array(dataKey.wrappedKey) },
-        });
+        await tx.dataKey.create({ data: dataKeyRowOf(dataKey, tenantId, integrationId) });
       }
       const data = {
         status: 'active',
@@ -77,7 +76,7 @@ export class CredentialStore {
       tx.integrationCredential.findUnique({ where: { tenantId_provider: { tenantId, provider } }, include: { dataKey: true } }),
     );
     if (!row) return undefined;
-    const plaintext = await this.encryption.decrypt(row.encryptedTokenSet, { tenantId, integrationId: row.id, purpose: PURPOSE }, toStoredKey(row.dataKey));
+    const plaintext = await this.encryption.decrypt(row.encryptedTokenSet, { tenantId, integrationId: row.id, purpose: PURPOSE }, storedDataKeyOf(row.dataKey));
     try {
       return { integration: toView(row), tokens: deserialize(plaintext) };
     } finally {
@@ -138,10 +137,6 @@ function deserialize(plaintext: Buffer): TokenSet {
     expiresAt: raw.expiresAt === null ? null : new Date(raw.expiresAt),
     scopes: raw.scopes,
   };
-}
-
-function toStoredKey(row: { id: string; kekId: string; kekVersion: string; wrappedKey: Uint8Array }): StoredDataKey {
-  return { id: row.id, kekId: row.kekId, kekVersion: row.kekVersion, wrappedKey: Buffer.from(row.wrappedKey) };
 }
 
 function toView(row: {

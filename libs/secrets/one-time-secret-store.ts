@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { appendAuditEvent } from '../audit';
-import type { EnvelopeEncryption, StoredDataKey } from '../crypto/envelope-encryption';
+import { dataKeyRowOf, storedDataKeyOf, type DataKeyRow } from '../crypto/data-key-row';
+import type { EnvelopeEncryption } from '../crypto/envelope-encryption';
 import { Secret } from '../crypto/secret';
 import type { TenantScopedDatabase, TenantTransaction } from '../db';
 
@@ -51,7 +52,7 @@ export class OneTimeSecretStore {
     const existing = await this.db.withTenant(tenantId, async (tx) => {
       const found = await tx.oneTimeSecret.findUnique({ where: { tenantId_workflowId: { tenantId, workflowId } }, include: { dataKey: true } });
       if (found) return found;
-      await tx.dataKey.create({ data: { id: dataKey.id, tenantId, integrationId: id, kekId: dataKey.kekId, kekVersion: dataKey.kekVersion, wrappedKey: new Uint8Array(dataKey.wrappedKey) } });
+      await tx.dataKey.create({ data: dataKeyRowOf(dataKey, tenantId, id) });
       await tx.oneTimeSecret.create({
         data: { id, tenantId, workflowId, purpose, subject, tokenHash: hashOf(token), dataKeyId: dataKey.id, ciphertext, expiresAt: new Date(this.now().getTime() + ONE_TIME_SECRET_TTL_MS) },
       });
@@ -114,8 +115,7 @@ export class OneTimeSecretStore {
   }
 
   private async open(row: SealedRow): Promise<{ value: string; token: string }> {
-    const dataKey: StoredDataKey = { id: row.dataKey.id, kekId: row.dataKey.kekId, kekVersion: row.dataKey.kekVersion, wrappedKey: Buffer.from(row.dataKey.wrappedKey) };
-    const plaintext = await this.encryption.decrypt(row.ciphertext, { tenantId: row.tenantId, integrationId: row.id, purpose: row.purpose }, dataKey);
+    const plaintext = await this.encryption.decrypt(row.ciphertext, { tenantId: row.tenantId, integrationId: row.id, purpose: row.purpose }, storedDataKeyOf(row.dataKey));
     try {
       return JSON.parse(plaintext.toString('utf8')) as { value: string; token: string };
     } finally {
@@ -139,7 +139,7 @@ interface SealedRow {
   tenantId: string;
   purpose: string;
   ciphertext: string;
-  dataKey: { id: string; kekId: string; kekVersion: string; wrappedKey: Uint8Array };
+  dataKey: DataKeyRow;
 }
 
 function hashOf(token: string): string {
