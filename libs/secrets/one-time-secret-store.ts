@@ -104,12 +104,10 @@ export class OneTimeSecretStore {
   /** Destroys this tenant's secrets that expired unread; nothing of them stays to be revealed or restored. */
   async destroyExpired(tenantId: string, actor: string): Promise<number> {
     return this.db.withTenant(tenantId, async (tx) => {
-      const expired = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM one_time_secrets WHERE ciphertext IS NOT NULL AND expires_at <= ${this.now()} FOR UPDATE SKIP LOCKED`;
-      for (const { id } of expired) {
-        const row = await tx.oneTimeSecret.findUniqueOrThrow({ where: { id } });
-        await this.destroy(tx, row, 'secret.expired', actor);
-      }
+      const expired = await tx.$queryRaw<DestroyableRow[]>`
+        SELECT id::text AS id, tenant_id::text AS "tenantId", data_key_id::text AS "dataKeyId", subject, purpose
+        FROM one_time_secrets WHERE ciphertext IS NOT NULL AND expires_at <= ${this.now()} FOR UPDATE SKIP LOCKED`;
+      for (const row of expired) await this.destroy(tx, row, 'secret.expired', actor);
       return expired.length;
     });
   }
@@ -123,7 +121,7 @@ export class OneTimeSecretStore {
     }
   }
 
-  private async destroy(tx: TenantTransaction, row: { id: string; tenantId: string; dataKeyId: string | null; subject: string; purpose: string }, action: string, actor: string): Promise<void> {
+  private async destroy(tx: TenantTransaction, row: DestroyableRow, action: string, actor: string): Promise<void> {
     const now = this.now();
     await tx.oneTimeSecret.update({ where: { id: row.id }, data: { ciphertext: null, dataKeyId: null, ...(action === 'secret.revealed' ? { revealedAt: now } : {}) } });
     if (row.dataKeyId) {
@@ -132,6 +130,15 @@ export class OneTimeSecretStore {
     }
     await appendAuditEvent(tx, row.tenantId, { actor, action, target: row.subject, outcome: 'success', details: { secretId: row.id, purpose: row.purpose } });
   }
+}
+
+/** What destroying a secret needs to know of its row. */
+interface DestroyableRow {
+  id: string;
+  tenantId: string;
+  dataKeyId: string | null;
+  subject: string;
+  purpose: string;
 }
 
 interface SealedRow {
