@@ -60,35 +60,37 @@ export class GoogleOperationsService {
     const fingerprint = createHash('sha256').update(JSON.stringify({ kind, userEmail, ...request.parameters })).digest('hex');
     const ticket = await this.db.withTenant(tenantId, (tx) => tx.ticket.findUnique({ where: { tenantId_ref: { tenantId, ref: request.ticketRef } } }));
     if (!ticket) throw notFound(`ticket ${request.ticketRef}`);
-    let created = false;
-    let existing = await this.fingerprintOf(workflowId);
-    if (existing === undefined) {
-      if (CLOSED_TICKET_STATUSES.has(ticket.status)) throw new ApiError(409, 'conflict', `ticket ${request.ticketRef} is ${ticket.status}; open a new ticket for new work`);
-      try {
-        await this.temporal.workflow.start(WORKFLOW_TYPES[kind], {
-          workflowId,
-          taskQueue: CUSTODIAN_TASK_QUEUE,
-          args: [{ tenantId, ticketRef: request.ticketRef, userEmail, requestedBy: auditActor(caller), ...request.parameters }],
-          memo: { fingerprint },
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [
-            { key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId },
-            { key: TICKET_REF_SEARCH_ATTRIBUTE, value: request.ticketRef },
-          ],
-        });
-        created = true;
-        existing = fingerprint;
-      } catch (error) {
-        // A concurrent identical request started it first.
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        existing = await this.fingerprintOf(workflowId);
-      }
-    }
+    // A closed ticket starts nothing new; a repeat of the request that closed it still finds its operation.
+    const created = !CLOSED_TICKET_STATUSES.has(ticket.status) && (await this.startOnce(kind, caller, { ...request, userEmail }, fingerprint));
+    const existing = created ? fingerprint : await this.fingerprintOf(workflowId);
+    if (existing === undefined) throw new ApiError(409, 'conflict', `ticket ${request.ticketRef} is ${ticket.status}; open a new ticket for new work`);
     if (existing !== fingerprint) {
       throw new ApiError(409, 'conflict', `ticket ${request.ticketRef} already has a ${kind} for a different request; open a new ticket for new work`);
     }
     return { operation: await this.get(kind, caller, request.ticketRef), created };
+  }
+
+  /** Starts the ticket's workflow; false when it already exists (an earlier or a concurrent request). */
+  private async startOnce(kind: GoogleOperationKind, caller: TenantPrincipal, request: GoogleOperationRequest, fingerprint: string): Promise<boolean> {
+    const { tenantId } = caller;
+    try {
+      await this.temporal.workflow.start(WORKFLOW_TYPES[kind], {
+        workflowId: googleOperationWorkflowId(kind, tenantId, request.ticketRef),
+        taskQueue: CUSTODIAN_TASK_QUEUE,
+        args: [{ tenantId, ticketRef: request.ticketRef, userEmail: request.userEmail, requestedBy: auditActor(caller), ...request.parameters }],
+        memo: { fingerprint },
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId },
+          { key: TICKET_REF_SEARCH_ATTRIBUTE, value: request.ticketRef },
+        ],
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
+    }
   }
 
   /** The request fingerprint the ticket's workflow was started with; undefined when there is none yet. */
@@ -103,8 +105,7 @@ export class GoogleOperationsService {
   }
 
   async get(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string): Promise<GoogleOperationView> {
-    if (!TICKET_REF_PATTERN.test(ticketRef)) throw new ApiError(400, 'bad_request', 'the ticket reference must look like CT-000123');
-    const workflowId = googleOperationWorkflowId(kind, caller.tenantId, ticketRef);
+    const workflowId = workflowIdOf(kind, caller, ticketRef);
     const handle = this.temporal.workflow.getHandle(workflowId);
     const description = await this.withDeadline(() => handle.describe()).catch((error: unknown) => {
       throw error instanceof WorkflowNotFoundError ? notFound(`${kind} for ticket ${ticketRef}`) : error;
@@ -118,16 +119,12 @@ export class GoogleOperationsService {
   }
 
   async approve(caller: TenantPrincipal, ticketRef: string): Promise<GoogleOperationView> {
-    await this.get('password-reset', caller, ticketRef);
-    const workflowId = googleOperationWorkflowId('password-reset', caller.tenantId, ticketRef);
-    await executeWorkflowUpdate(this.temporal, workflowId, `password reset for ticket ${ticketRef}`, approvePasswordResetUpdate, this.decision(caller));
+    await executeWorkflowUpdate(this.temporal, workflowIdOf('password-reset', caller, ticketRef), `password reset for ticket ${ticketRef}`, approvePasswordResetUpdate, this.decision(caller));
     return this.get('password-reset', caller, ticketRef);
   }
 
   async cancel(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string): Promise<GoogleOperationView> {
-    await this.get(kind, caller, ticketRef);
-    const workflowId = googleOperationWorkflowId(kind, caller.tenantId, ticketRef);
-    await executeWorkflowUpdate(this.temporal, workflowId, `${kind} for ticket ${ticketRef}`, cancelGoogleOperationUpdate, this.decision(caller));
+    await executeWorkflowUpdate(this.temporal, workflowIdOf(kind, caller, ticketRef), `${kind} for ticket ${ticketRef}`, cancelGoogleOperationUpdate, this.decision(caller));
     return this.get(kind, caller, ticketRef);
   }
 
@@ -155,4 +152,10 @@ export class GoogleOperationsService {
   private withDeadline<T>(call: () => Promise<T>): Promise<T> {
     return this.temporal.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call);
   }
+}
+
+/** The caller's tenant's workflow for this ticket; a malformed reference is the caller's mistake (400). */
+function workflowIdOf(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string): string {
+  if (!TICKET_REF_PATTERN.test(ticketRef)) throw new ApiError(400, 'bad_request', 'the ticket reference must look like CT-000123');
+  return googleOperationWorkflowId(kind, caller.tenantId, ticketRef);
 }
