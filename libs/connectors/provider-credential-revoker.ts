@@ -26,7 +26,7 @@ export class ProviderCredentialRevoker implements TenantCredentialRevoker {
     try {
       const stored = await this.options.credentials.load(tenantId, provider);
       if (!stored) return { provider, outcome: 'none' };
-      const result = await oauth.revoke(stored.tokens.refreshToken ?? stored.tokens.accessToken);
+      const result = await oauth.revokeGrant(stored.tokens);
       return { provider, outcome: 'revoked', detail: result };
     } catch (error) {
       return { provider, outcome: 'failed', detail: (error as Error).message.slice(0, 300) };

@@ -77,6 +77,11 @@ export class GoogleOAuth {
     }
   }
 
+  /** Revokes a stored grant through its refresh token (which ends its access tokens too), else its access token. */
+  revokeGrant(tokens: { refreshToken: Secret | null; accessToken: Secret }): Promise<'revoked' | 'already-invalid'> {
+    return this.revoke(tokens.refreshToken ?? tokens.accessToken);
+  }
+
   /** A client per call: OAuth2Client keeps credentials as instance state, and tenants must not share it. */
   private client(): TokenEndpointClient {
     const { clientId, clientSecret, redirectUri, endpoints } = this.options;

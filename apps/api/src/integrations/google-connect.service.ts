@@ -62,7 +62,7 @@ export class GoogleConnectService {
     let revocation: GoogleRevocation = 'not-attempted';
     if (this.oauth) {
       try {
-        revocation = await this.oauth.revoke(stored.tokens.refreshToken ?? stored.tokens.accessToken);
+        revocation = await this.oauth.revokeGrant(stored.tokens);
       } catch (error) {
         if (!(error instanceof GoogleConnectorError)) throw error;
         throw new ApiError(502, 'provider_unavailable', `Google did not confirm the revocation (${error.message}); the connection is kept, try again`);
