@@ -20,17 +20,15 @@ export async function auditedGoogleCall<T extends GoogleCallResult>(
   /** Recorded in the success event's transaction: both are written, or neither. */
   recordSuccess: (tx: TenantTransaction, result: T) => Promise<unknown> = async () => undefined,
 ): Promise<T> {
-  const audit = (outcome: 'success' | 'failure', extra: Record<string, unknown>, alsoRecord?: (tx: TenantTransaction) => Promise<unknown>) =>
-    auditGoogleOperationStep(db, input, action, outcome, extra, alsoRecord);
   let result: T;
   try {
     result = await call();
   } catch (error) {
     if (!(error instanceof GoogleConnectorError)) throw error;
-    await audit('failure', { error: error.type, status: error.status ?? null });
+    await auditGoogleOperationStep(db, input, action, 'failure', { error: error.type, status: error.status ?? null });
     throw activityFailureOf(error);
   }
-  await audit('success', { googleRequestId: result.requestId, ...details(result) }, (tx) => recordSuccess(tx, result));
+  await auditGoogleOperationStep(db, input, action, 'success', { googleRequestId: result.requestId, ...details(result) }, (tx) => recordSuccess(tx, result));
   return result;
 }
 
