@@ -3,18 +3,10 @@ import { GOOGLE_SCOPES } from '../../libs/connectors/google/google-scopes';
 import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../fakes/google/google-workspace-simulator';
 import { googleSimulatorEnv } from '../support/google-workspace';
 import { startTestApi, type TestApi } from '../support/test-api';
+import { until } from '../support/until';
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const DOMAIN = 'acme.example';
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 /**
  * The Google Workspace flow as a tenant's people use it, over HTTP: an admin connects Workspace through

@@ -1,20 +1,12 @@
 import request from 'supertest';
 import { acknowledgementDueAt } from '../../libs/contracts';
 import { startTestApi, type TestApi } from '../support/test-api';
+import { until } from '../support/until';
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const ERROR_SHAPE = { statusCode: expect.any(Number), code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) };
 const REPORTS_PER_MINUTE = 4;
 const HOUR = 60 * 60 * 1000;
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('HTTP API: vulnerability reports, breach incidents and notice contacts end to end', () => {
   let api: TestApi;
