@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CUSTODIAN_TASK_QUEUE } from '../contracts/task-queues';
 import { ConfigError } from './config-error';
 import { loadGoogleConfig, type GoogleConfig } from './google-config';
 
@@ -31,8 +32,6 @@ type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export const DEFAULT_TASK_QUEUE = 'custodian';
-
 export function loadAppConfig(env: Env = process.env): AppConfig {
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -49,7 +48,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     temporal: {
       address: required(env, 'TEMPORAL_ADDRESS'),
       namespace: env.TEMPORAL_NAMESPACE || 'default',
-      taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE || CUSTODIAN_TASK_QUEUE,
     },
     api,
     logLevel: logLevel as AppConfig['logLevel'],

@@ -41,7 +41,7 @@ export async function startTestApi(
   await app.init();
   // The worker reaches Google as the product's would: through the GOOGLE_* settings in options.env.
   const google = new GoogleWorkspaceConnections({ credentials, oauth: googleOAuthFromConfig(config.google), apiRootUrl: config.google?.apiRootUrl });
-  const worker = options.withWorker === false ? undefined : await startTestWorker(db, { google });
+  const worker = options.withWorker === false ? undefined : await startTestWorker(db, { google }, config.temporal.taskQueue);
   const { key: operatorKey } = await createOperatorKey(testEnv().ownerUrl, `test-operator-${Date.now()}`);
   return {
     app,

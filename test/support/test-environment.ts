@@ -110,13 +110,14 @@ export function testActivityDependencies(db: TenantScopedDatabase, temporal?: Cl
 export async function startTestWorker(
   db: TenantScopedDatabase,
   overrides: Partial<ActivityDependencies> = {},
+  taskQueue = CUSTODIAN_TASK_QUEUE,
 ): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
   const temporal = await temporalClient();
   const worker = await createCustodianWorker({
     connection,
     namespace: 'default',
-    taskQueue: CUSTODIAN_TASK_QUEUE,
+    taskQueue,
     dependencies: { ...testActivityDependencies(db, temporal.client), ...overrides },
     payloadCodec: testPayloadCodec(),
     workflowBundlePath: testEnv().workflowBundle,

@@ -5,7 +5,6 @@ import { appendAuditEvent } from '../../../../libs/audit';
 import type { AppConfig } from '../../../../libs/config/app-config';
 import {
   cancelTenantDeletionUpdate,
-  CUSTODIAN_TASK_QUEUE,
   DELETION_CANCEL_FORBIDDEN,
   DELETION_NOT_CANCELLABLE,
   TENANT_DELETION_WORKFLOW,
@@ -132,7 +131,7 @@ export class TenantDeletionService {
       try {
         const handle = await this.temporal.workflow.start(TENANT_DELETION_WORKFLOW, {
           workflowId,
-          taskQueue: CUSTODIAN_TASK_QUEUE,
+          taskQueue: this.config.temporal.taskQueue,
           args: [input],
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,

@@ -4,7 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { appendAuditEvent } from '../../../../libs/audit';
 import type { AppConfig } from '../../../../libs/config/app-config';
-import { CUSTODIAN_TASK_QUEUE, EXPORT_WORKFLOW, exportWorkflowId, TENANT_ID_SEARCH_ATTRIBUTE, type TenantExportInput } from '../../../../libs/contracts';
+import { EXPORT_WORKFLOW, exportWorkflowId, TENANT_ID_SEARCH_ATTRIBUTE, type TenantExportInput } from '../../../../libs/contracts';
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { ApiError, notFound } from '../errors/api-error';
 import { APP_CONFIG } from '../platform/platform.module';
@@ -52,7 +52,7 @@ export class TenantExportService {
     try {
       await this.temporal.workflow.start(EXPORT_WORKFLOW, {
         workflowId: exportWorkflowId(tenantId, exportId),
-        taskQueue: CUSTODIAN_TASK_QUEUE,
+        taskQueue: this.config.temporal.taskQueue,
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         typedSearchAttributes: [{ key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId }],

@@ -1,13 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash } from 'node:crypto';
+import type { AppConfig } from '../../../../libs/config/app-config';
 import {
   ACCESS_CHANGE_WORKFLOW,
   ACCOUNT_UNLOCK_WORKFLOW,
   approvePasswordResetUpdate,
   cancelGoogleOperationUpdate,
-  CUSTODIAN_TASK_QUEUE,
   googleOperationStateQuery,
   googleOperationWorkflowId,
   PASSWORD_RESET_WORKFLOW,
@@ -22,6 +22,7 @@ import { TenantScopedDatabase } from '../../../../libs/db';
 import { OneTimeSecretStore } from '../../../../libs/secrets/one-time-secret-store';
 import { AGENT_OR_HIGHER, auditActor, type TenantPrincipal } from '../auth/principal';
 import { ApiError, notFound } from '../errors/api-error';
+import { APP_CONFIG } from '../platform/platform.module';
 import { executeWorkflowUpdate } from '../platform/workflow-update';
 import { GOOGLE_OPERATION_PATHS, type GoogleOperationView } from './google-operation.view';
 
@@ -51,6 +52,7 @@ export class GoogleOperationsService {
     private readonly db: TenantScopedDatabase,
     private readonly temporal: Client,
     private readonly secrets: OneTimeSecretStore,
+    @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
   ) {}
 
   async start(kind: GoogleOperationKind, caller: TenantPrincipal, request: GoogleOperationRequest): Promise<{ operation: GoogleOperationView; created: boolean }> {
@@ -76,7 +78,7 @@ export class GoogleOperationsService {
     try {
       await this.temporal.workflow.start(WORKFLOW_TYPES[kind], {
         workflowId: googleOperationWorkflowId(kind, tenantId, request.ticketRef),
-        taskQueue: CUSTODIAN_TASK_QUEUE,
+        taskQueue: this.appConfig.temporal.taskQueue,
         args: [{ tenantId, ticketRef: request.ticketRef, userEmail: request.userEmail, requestedBy: auditActor(caller), ...request.parameters }],
         memo: { fingerprint },
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { AppConfig } from '../../../../libs/config/app-config';
 import {
   approveBreachNotificationsUpdate,
   assessBreachUpdate,
@@ -12,7 +13,6 @@ import {
   breachTimelineQuery,
   breachTimeRemainingQuery,
   closeBreachIncidentUpdate,
-  CUSTODIAN_TASK_QUEUE,
   explainBreachDelayUpdate,
   INCIDENT_REF_PATTERN,
   type BreachIncidentView,
@@ -24,6 +24,7 @@ import {
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { nextIncidentRef } from '../../../../libs/security/incident-refs';
 import { ApiError, notFound } from '../errors/api-error';
+import { APP_CONFIG } from '../platform/platform.module';
 import { executeWorkflowUpdate } from '../platform/workflow-update';
 import type { AssessIncidentDto } from './assess-incident.dto';
 import type { DeclareIncidentDto } from './declare-incident.dto';
@@ -47,6 +48,7 @@ export class IncidentsService {
   constructor(
     private readonly db: TenantScopedDatabase,
     private readonly temporal: Client,
+    @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
   ) {}
 
   async declare(request: DeclareIncidentDto, declaredBy: string): Promise<{ incidentRef: string; workflowId: string; awarenessAt: string; deadline: string }> {
@@ -72,7 +74,7 @@ export class IncidentsService {
       // A breach spans tenants: no TenantId search attribute; the workflow id names the incident.
       await this.temporal.workflow.start(BREACH_NOTIFICATION_WORKFLOW, {
         workflowId,
-        taskQueue: CUSTODIAN_TASK_QUEUE,
+        taskQueue: this.appConfig.temporal.taskQueue,
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });

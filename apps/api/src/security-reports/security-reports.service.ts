@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { appendAuditEvent } from '../../../../libs/audit';
+import type { AppConfig } from '../../../../libs/config/app-config';
 import {
   acknowledgeReportUpdate,
   acknowledgementDueAt,
-  CUSTODIAN_TASK_QUEUE,
   formatTicketRef,
   TENANT_ID_SEARCH_ATTRIBUTE,
   TICKET_REF_PATTERN,
@@ -21,6 +21,7 @@ import { TenantScopedDatabase } from '../../../../libs/db';
 import type { SecurityDeskConfig } from '../../../../libs/security/security-desk-config';
 import { SECURITY_TENANT_ID, withSecurityTenant } from '../../../../libs/security/security-tenant';
 import { ApiError, notFound } from '../errors/api-error';
+import { APP_CONFIG } from '../platform/platform.module';
 import { executeWorkflowUpdate } from '../platform/workflow-update';
 import { SECURITY_DESK_CONFIG } from './security-desk-config.provider';
 import type { SubmitSecurityReportDto } from './submit-security-report.dto';
@@ -60,6 +61,7 @@ export class SecurityReportsService {
     private readonly db: TenantScopedDatabase,
     private readonly temporal: Client,
     @Inject(SECURITY_DESK_CONFIG) private readonly config: SecurityDeskConfig,
+    @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
   ) {}
 
   async submit(report: SubmitSecurityReportDto): Promise<SecurityReportReceipt> {
@@ -107,7 +109,7 @@ export class SecurityReportsService {
     try {
       await this.temporal.workflow.start(VULNERABILITY_REPORT_WORKFLOW, {
         workflowId: vulnerabilityReportWorkflowId(ref),
-        taskQueue: CUSTODIAN_TASK_QUEUE,
+        taskQueue: this.appConfig.temporal.taskQueue,
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         typedSearchAttributes: [

@@ -1,10 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { appendAuditEvent } from '../../../../libs/audit';
+import type { AppConfig } from '../../../../libs/config/app-config';
 import {
-  CUSTODIAN_TASK_QUEUE,
   formatTicketRef,
   TENANT_ID_SEARCH_ATTRIBUTE,
   TICKET_INTAKE_WORKFLOW,
@@ -18,6 +18,7 @@ import {
 } from '../../../../libs/contracts';
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { ApiError, notFound } from '../errors/api-error';
+import { APP_CONFIG } from '../platform/platform.module';
 import { isUniqueViolation } from '../platform/prisma-errors';
 import type { CreateTicketDto } from './create-ticket.dto';
 import { toTicketView, type TicketView, type WorkflowView } from './ticket.view';
@@ -32,6 +33,7 @@ export class TicketsService {
   constructor(
     private readonly db: TenantScopedDatabase,
     private readonly temporal: Client,
+    @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
   ) {}
 
   /**
@@ -130,7 +132,7 @@ export class TicketsService {
     try {
       await this.temporal.workflow.start(TICKET_INTAKE_WORKFLOW, {
         workflowId: ticket.workflowId,
-        taskQueue: CUSTODIAN_TASK_QUEUE,
+        taskQueue: this.appConfig.temporal.taskQueue,
         args: [input],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
