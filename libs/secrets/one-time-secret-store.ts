@@ -8,7 +8,8 @@ import type { TenantScopedDatabase, TenantTransaction } from '../db';
 /** How long a one-time secret can be revealed. */
 export const ONE_TIME_SECRET_TTL_MS = 24 * 60 * 60 * 1000;
 
-const TOKEN_PATTERN = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+// The tenant part must be a UUID, or looking the token up in that tenant would fail instead of finding nothing.
+const TOKEN_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
 
 export interface StoredOneTimeSecret {
   id: string;

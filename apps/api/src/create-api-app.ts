@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter, asBodyParserError } from './errors/api-exception.filter';
+import { screenRequestInput } from './errors/request-input-screen';
 import { createValidationPipe } from './errors/validation-pipe';
 import { serveTenantPage } from './tenant-page/serve-tenant-page';
 import type { PlatformDependencies } from './platform/platform.module';
@@ -25,6 +26,7 @@ export async function createApiApp(dependencies: PlatformDependencies): Promise<
     if (!body) return next(error);
     response.status(body.statusCode).json(body);
   });
+  app.use(screenRequestInput);
   // Only the Temporal Web UI's origin may call in from a browser (for the codec endpoint), with its cookie.
   app.enableCors({
     origin: dependencies.config.api.codecCorsOrigins,
