@@ -50,6 +50,17 @@ export class GoogleDirectoryConnector {
   }
 
   /**
+   * The Google customer that owns `domain`, asked as the grant's admin: users.list for customer my_customer
+   * answers only for that customer's own domains (Google refuses any other domain with 400, 403 or 404, which
+   * arrive here as GoogleInvalidRequest, GooglePermissionDenied or GoogleUserNotFound), and every user it
+   * lists carries the customer id. customerId is null when the domain has no user to show it by.
+   */
+  async customerOfDomain(domain: string): Promise<GoogleCallResult & { customerId: string | null }> {
+    const { data, requestId } = await this.call('users.list', [], (options) => this.directory.users.list({ customer: 'my_customer', domain, maxResults: 1 }, options));
+    return { customerId: data.users?.[0]?.customerId ?? null, requestId };
+  }
+
+  /**
    * Sets a password the user must change at next sign-in. The flag is part of the request body itself:
    * there is no parameter, option or setting that leaves it out (non-negotiable 4).
    */

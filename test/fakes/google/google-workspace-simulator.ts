@@ -6,9 +6,10 @@ import { readExchange, sendJson, type HttpExchange } from './http-exchange';
 import { recordOf, type RecordedRequest } from './recorded-request';
 import { defaultReason, requestMatches, ScriptedResponses, type RequestMatcher, type ScriptedResponse } from './scripted-responses';
 import { CONSENT_PATH, REVOKE_PATH, SimulatedGoogleOAuth, TOKEN_PATH, type IssuedGoogleTokens, type SimulatedConsent, type SimulatedOAuthClient } from './simulated-google-oauth';
-import { etagOf, seedUsers, userResource, type SimulatedUser } from './simulated-workspace';
+import { customerIdOf, etagOf, seedUsers, userResource, type SimulatedUser } from './simulated-workspace';
 
-const DIRECTORY_PREFIX = '/admin/directory/v1/users/';
+const USERS_PATH = '/admin/directory/v1/users';
+const DIRECTORY_PREFIX = `${USERS_PATH}/`;
 
 export interface GoogleWorkspaceSimulatorOptions {
   /** The Workspace domain whose users the simulator serves. */
@@ -54,9 +55,9 @@ export interface GoogleWorkspaceSimulator {
 
 /**
  * Google's side of the connector, over real HTTP: the OAuth consent/token/revoke endpoints and the Admin SDK
- * Directory endpoints Custodian calls (users.get, users.update, users.signOut, tokens.list/delete,
+ * Directory endpoints Custodian calls (users.list, users.get, users.update, users.signOut, tokens.list/delete,
  * asps.list/delete), with Google's JSON bodies and error envelopes, x-goog-request-id on every answer, 401
- * for a missing/expired/revoked bearer, and 403 for a user outside the grant's domain.
+ * for a missing/expired/revoked bearer, and 403 for a user or a listed domain outside the grant's Workspace.
  */
 export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimulatorOptions): Promise<GoogleWorkspaceSimulator> {
   const domain = options.domain.toLowerCase();
@@ -91,8 +92,9 @@ export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimu
 
   function serveDirectory(exchange: HttpExchange, response: ServerResponse): void {
     const grant = oauth.grantForBearer(exchange.headers.authorization);
-    if (!exchange.path.startsWith(DIRECTORY_PREFIX)) return sendJson(response, 404, googleApiErrorBody(404, 'notFound', 'Not Found'));
+    if (exchange.path !== USERS_PATH && !exchange.path.startsWith(DIRECTORY_PREFIX)) return sendJson(response, 404, googleApiErrorBody(404, 'notFound', 'Not Found'));
     if (!grant) return sendJson(response, 401, googleApiErrorBody(401, 'authError', 'Invalid Credentials'), { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' });
+    if (exchange.path === USERS_PATH) return exchange.method === 'GET' ? listUsers(grant.domain, exchange.query, response) : sendJson(response, 404, googleApiErrorBody(404, 'notFound', 'Not Found'));
     const [userKey, resource, id] = exchange.path.slice(DIRECTORY_PREFIX.length).split('/').map(decodeURIComponent);
     const user = users.get(userKey.toLowerCase()) ?? [...users.values()].find((candidate) => candidate.id === userKey);
     if (!user) return sendJson(response, 404, googleApiErrorBody(404, 'notFound', 'Resource Not Found: userKey'));
@@ -126,6 +128,28 @@ export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimu
       default:
         return sendJson(response, 404, googleApiErrorBody(404, 'notFound', 'Not Found'));
     }
+  }
+
+  /**
+   * users.list as Google answers an admin of the Workspace whose primary domain is `grantDomain`: a customer
+   * (my_customer or the grant's own id) or a domain is required (400 without); a domain of any other Workspace,
+   * or another customer's id, is refused with 403; the grant's users come back sorted by email.
+   */
+  function listUsers(grantDomain: string, query: URLSearchParams, response: ServerResponse): void {
+    const customer = query.get('customer');
+    const listed = query.get('domain')?.toLowerCase();
+    if (!customer && !listed) return sendJson(response, 400, googleApiErrorBody(400, 'badRequest', 'Bad Request'));
+    if ((customer && customer !== 'my_customer' && customer !== customerIdOf(grantDomain)) || (listed && listed !== grantDomain)) {
+      return sendJson(response, 403, googleApiErrorBody(403, 'forbidden', 'Not Authorized to access this resource/api'));
+    }
+    const maxResults = Math.min(Math.max(Number(query.get('maxResults') ?? 100) || 100, 1), 500);
+    const found = [...users.values()]
+      .filter((user) => user.primaryEmail.toLowerCase().endsWith(`@${grantDomain}`))
+      .sort((a, b) => a.primaryEmail.localeCompare(b.primaryEmail))
+      .slice(0, maxResults)
+      .map(userResource);
+    // Google leaves `users` out of an empty page.
+    sendJson(response, 200, { kind: 'admin#directory#users', etag: etagOf(found), ...(found.length ? { users: found } : {}) });
   }
 
   function updateUser(user: SimulatedUser, body: Record<string, unknown>, response: ServerResponse): void {

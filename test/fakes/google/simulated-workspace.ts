@@ -68,7 +68,7 @@ export function etagOf(value: unknown): string {
  * unit meant for SSO.
  */
 export function seedUsers(domain: string): SimulatedUser[] {
-  const customerId = `C0${digits(`customer:${domain}`, 7)}`;
+  const customerId = customerIdOf(domain);
   const user = (local: string, givenName: string, familyName: string, extra: Partial<SimulatedUser> = {}): SimulatedUser => ({
     id: `1${digits(`${local}@${domain}`, 20)}`,
     primaryEmail: `${local}@${domain}`,
@@ -103,6 +103,11 @@ export function seedUsers(domain: string): SimulatedUser[] {
     }),
     user('sam', 'Sam', 'Federated', { orgUnitPath: '/Federated' }),
   ];
+}
+
+/** The Google customer id of the Workspace whose primary domain this is (Google's look: C0 and 7 characters). */
+export function customerIdOf(domain: string): string {
+  return `C0${digits(`customer:${domain.toLowerCase()}`, 7)}`;
 }
 
 /** Stable pseudo-random digits, so ids look like Google's and stay the same across runs. */

@@ -23,9 +23,10 @@ export class IntegrationsController {
 
   @Get()
   @TenantRoles(INTEGRATION_READERS)
-  @ApiOperation({ summary: 'Connected providers, their account, scopes and status (no token material)' })
-  list(@CurrentTenant() caller: TenantPrincipal) {
-    return this.credentials.list(caller.tenantId);
+  @ApiOperation({ summary: 'Connected providers, their account, scopes and status (no token material); Google with the Workspace customer id Google confirmed' })
+  async list(@CurrentTenant() caller: TenantPrincipal) {
+    const [integrations, workspace] = await Promise.all([this.credentials.list(caller.tenantId), this.google.workspaceOf(caller.tenantId)]);
+    return integrations.map((integration) => (integration.provider === 'google' ? { ...integration, googleCustomerId: workspace?.customerId ?? null } : integration));
   }
 
   @Delete(':provider')
