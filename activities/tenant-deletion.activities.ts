@@ -22,7 +22,7 @@ const ACTOR = 'workflow:tenant-deletion';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Database refusals that no retry can fix: the deletion must stop and someone must look. */
-const FINAL_REFUSALS = [/is not pending deletion/, /does not exist/, /is not a tenant table/];
+const FINAL_REFUSALS = [/is not pending deletion/, /does not exist/, /is not a tenant table/, /can never be deleted/];
 
 export function createTenantDeletionActivities({
   db,

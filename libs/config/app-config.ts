@@ -9,16 +9,25 @@ export interface AppConfig {
   /** PostgreSQL URL of the application role (NOSUPERUSER, NOBYPASSRLS, not the owner). */
   databaseUrl: string;
   temporal: { address: string; namespace: string; taskQueue: string };
-  api: { host: string; port: number; bodyLimitBytes: number; codecCorsOrigins: string[] };
+  api: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    codecCorsOrigins: string[];
+    /** The API's address as browsers reach it (API_PUBLIC_URL); https there makes the codec cookie Secure. */
+    publicUrl?: string;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   tenantLifecycle: TenantLifecycleConfig;
   /** Null when no Google OAuth client is configured. */
   google: GoogleConfig | null;
 }
 
-/** Leaving Custodian: the deletion grace period, the deletion batch size and the export download links. */
+/**
+ * Leaving Custodian: the deletion batch size and the export download links. The deletion grace period is no
+ * setting: the database fixes it at seven days (tenant_deletion_grace_period()).
+ */
 export interface TenantLifecycleConfig {
-  deletionGracePeriodSeconds: number;
   /** Rows per deletion batch: each batch is one short transaction and one activity. */
   deletionBatchSize: number;
   /** HMAC key of export download links; a random one per process unless set (links then die with it). */
@@ -42,6 +51,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     port: integer(env, 'PORT', 8080, 0, 65535),
     bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     codecCorsOrigins: origins(env, 'CODEC_CORS_ORIGINS'),
+    publicUrl: publicUrl(env, 'API_PUBLIC_URL'),
   };
   return {
     databaseUrl: postgresUrl(env, 'DATABASE_URL'),
@@ -53,7 +63,6 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     api,
     logLevel: logLevel as AppConfig['logLevel'],
     tenantLifecycle: {
-      deletionGracePeriodSeconds: integer(env, 'TENANT_DELETION_GRACE_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),
       deletionBatchSize: integer(env, 'TENANT_DELETION_BATCH_SIZE', 500, 1, 10_000),
       exportLinkSecret: exportLinkSecret(env),
       exportLinkTtlSeconds: integer(env, 'EXPORT_LINK_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
@@ -96,6 +105,19 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}; got "${raw}"`);
   }
+  return value;
+}
+
+function publicUrl(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a URL; write it like https://custodian.example.com`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be an http:// or https:// URL`);
   return value;
 }
 

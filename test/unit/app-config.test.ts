@@ -10,7 +10,6 @@ describe('app config', () => {
       api: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 65536, codecCorsOrigins: [] },
       logLevel: 'info',
       tenantLifecycle: {
-        deletionGracePeriodSeconds: 604800,
         deletionBatchSize: 500,
         exportLinkSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
         exportLinkTtlSeconds: 3600,

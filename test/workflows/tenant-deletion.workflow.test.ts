@@ -9,12 +9,12 @@ import { ApiError } from '../../apps/api/src/errors/api-error';
 import { loadAppConfig } from '../../libs/config/app-config';
 import { tenantDeletionWorkflowId, type TenantDeletionResult } from '../../libs/contracts';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+import { moveDeletionRequestWeekBack } from '../support/deletion-clock';
 import { seedTenantData, tenantRowCounts } from '../support/tenant-data';
 import {
   appPrisma,
   insertTenant,
   ownerConnection,
-  ownerQueryAsTenant,
   superuserConnection,
   temporalClient,
   testActivityDependencies,
@@ -27,7 +27,7 @@ const DAY = 24 * 60 * 60 * 1000;
 /**
  * The deletion workflow on the time-skipping server with its real activities against the test PostgreSQL,
  * started and cancelled through the API's own service. The database's clock cannot skip: where the grace
- * period must be over for PostgreSQL too, the test moves the tenant's deadline there, as time would have.
+ * period must be over for PostgreSQL too, the test moves the database's record of the request a week back.
  * The time-skipping server cannot list workflows by search attribute, so stopping the tenant's other
  * workflows runs against the dev server here (finding none) and is proven in tenant-deletion-crash.test.ts.
  */
@@ -90,9 +90,8 @@ describe('tenant deletion workflow (time skipping, real activities and PostgreSQ
     eventually(async () =>
       expect(await db.withTenant(tenantId, (tx) => tx.auditEvent.count({ where: { action: 'tenant.deletion_notice_sent' } }))).toBe(1),
     );
-  /** PostgreSQL's clock does not skip with the workflow's: move the deadline it checks to now. */
-  const databaseDeadlineReached = () =>
-    ownerQueryAsTenant(owner, tenantId, 'UPDATE tenants SET deletion_scheduled_at = now() WHERE id = $1', [tenantId]);
+  /** PostgreSQL's clock does not skip with the workflow's: move the request it checks a week back, as time would have. */
+  const databaseDeadlineReached = () => moveDeletionRequestWeekBack(superuser, tenantId);
 
   it('is cancelled on day 6: nothing is deleted, the tenant is active again, and admins are told', async () => {
     await worker.runUntil(async () => {

@@ -39,15 +39,18 @@ export class TenantDeletionService {
    */
   async request(tenantId: string, requestedBy: string, requesterEmail: string): Promise<{ deletion: TenantDeletionView; created: boolean }> {
     const workflowId = tenantDeletionWorkflowId(tenantId);
-    const now = new Date();
-    const scheduledAt = new Date(now.getTime() + this.config.tenantLifecycle.deletionGracePeriodSeconds * 1000);
     const pending = await this.db.withTenant(tenantId, async (tx) => {
       const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { kind: true } });
       if (tenant.kind !== 'customer') throw new ApiError(409, 'conflict', "the platform's own tenant cannot be deleted");
       // Only an active tenant changes; concurrent requests queue on the row and all but one find it pending.
+      // The database stamps the request time and derives the schedule (seven days on) itself.
       const marked = await tx.tenant.updateMany({
         where: { id: tenantId, status: 'active' },
-        data: { status: 'pending_deletion', deletionRequestedAt: now, deletionRequestedBy: requestedBy, deletionScheduledAt: scheduledAt, updatedAt: now },
+        data: { status: 'pending_deletion', deletionRequestedBy: requestedBy, updatedAt: new Date() },
+      });
+      const row = await tx.tenant.findUniqueOrThrow({
+        where: { id: tenantId },
+        select: { deletionRequestedAt: true, deletionRequestedBy: true, deletionScheduledAt: true },
       });
       if (marked.count === 1) {
         await appendAuditEvent(tx, tenantId, {
@@ -55,13 +58,9 @@ export class TenantDeletionService {
           action: 'tenant.deletion_requested',
           target: tenantId,
           outcome: 'pending',
-          details: { scheduledAt: scheduledAt.toISOString(), workflowId },
+          details: { scheduledAt: row.deletionScheduledAt!.toISOString(), workflowId },
         });
       }
-      const row = await tx.tenant.findUniqueOrThrow({
-        where: { id: tenantId },
-        select: { deletionRequestedAt: true, deletionRequestedBy: true, deletionScheduledAt: true },
-      });
       return { created: marked.count === 1, requestedAt: row.deletionRequestedAt!, requestedBy: row.deletionRequestedBy!, scheduledAt: row.deletionScheduledAt! };
     });
     const state = await this.ensureWorkflow({
