@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { codecCors } from './codec/codec-cors';
 import { ApiExceptionFilter, asBodyParserError } from './errors/api-exception.filter';
 import { screenRequestInput } from './errors/request-input-screen';
 import { createValidationPipe } from './errors/validation-pipe';
@@ -27,14 +28,8 @@ export async function createApiApp(dependencies: PlatformDependencies): Promise<
     response.status(body.statusCode).json(body);
   });
   app.use(screenRequestInput);
-  // Only the Temporal Web UI's origin may call in from a browser (for the codec endpoint), with its cookie.
-  app.enableCors({
-    origin: dependencies.config.api.codecCorsOrigins,
-    credentials: true,
-    methods: ['POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'authorization', 'x-namespace'],
-    maxAge: 600,
-  });
+  // Only the Temporal Web UI's origin may call in from a browser, and only the codec endpoint, with its cookie.
+  app.enableCors(codecCors(dependencies.config.api.codecCorsOrigins));
   serveTenantPage(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -5,6 +5,8 @@ import { ApiError } from '../errors/api-error';
 import { ACCESS_METADATA, type AccessRule } from './access.decorators';
 import type { AuthenticatedRequest } from './current-principal.decorator';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { readOperatorSessionCookie } from './operator-session-cookie';
+import { OperatorSessions } from './operator-sessions';
 
 /**
  * Every route declares who may call it (Public, OperatorOnly or TenantRoles); a route that declares
@@ -15,6 +17,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly sessions: OperatorSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -24,10 +27,15 @@ export class ApiKeyGuard implements CanActivate {
     ]);
     if (rule?.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const key = bearerToken(request) ?? (rule?.kind === 'operator' && rule.allowCookie ? operatorCookie(request) : undefined);
-    if (!key) throw new ApiError(401, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
-    const principal = await this.authenticator.authenticate(key);
-    if (!principal) throw new ApiError(401, 'unauthorized', 'invalid or revoked API key');
+    const key = bearerToken(request);
+    const session = key === undefined && rule?.kind === 'operator' && rule.allowCookie ? readOperatorSessionCookie(request) : undefined;
+    if (key === undefined && session === undefined) {
+      throw new ApiError(401, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
+    }
+    const principal = key !== undefined ? await this.authenticator.authenticate(key) : await this.sessions.resolve(session!);
+    if (!principal) {
+      throw new ApiError(401, 'unauthorized', key !== undefined ? 'invalid or revoked API key' : 'codec session expired or signed out: sign in at /codec/session');
+    }
     request.principal = principal;
     if (!rule) throw new ApiError(403, 'forbidden', 'this route is not open to any caller');
     if (rule.kind === 'operator' && principal.kind !== 'operator') {
@@ -38,16 +46,6 @@ export class ApiKeyGuard implements CanActivate {
     }
     return true;
   }
-}
-
-export const OPERATOR_SESSION_COOKIE = 'custodian_operator';
-
-function operatorCookie(request: Request): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === OPERATOR_SESSION_COOKIE) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
 }
 
 function bearerToken(request: Request): string | undefined {

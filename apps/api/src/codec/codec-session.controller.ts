@@ -1,11 +1,14 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import type { AppConfig } from '../../../../libs/config/app-config';
 import { Public } from '../auth/access.decorators';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
-import { OPERATOR_SESSION_COOKIE } from '../auth/api-key.guard';
+import { operatorSessionCookie, readOperatorSessionCookie } from '../auth/operator-session-cookie';
+import { OPERATOR_SESSION_SECONDS, OperatorSessions } from '../auth/operator-sessions';
 import { ApiError } from '../errors/api-error';
+import { APP_CONFIG } from '../platform/platform.module';
 
 class CodecSessionDto {
   @ApiProperty({ description: 'An operator API key (co_…)' })
@@ -14,16 +17,19 @@ class CodecSessionDto {
   operatorKey!: string;
 }
 
-const SESSION_SECONDS = 8 * 3600;
-
 /**
  * The Temporal Web UI calls the codec endpoint from the operator's browser with "include credentials";
- * this gives that browser an HttpOnly, SameSite=Strict cookie scoped to /codec, after checking the key.
+ * after checking the operator key, this gives that browser a server-side session: a random id in an
+ * HttpOnly, SameSite=Strict cookie scoped to /codec, never the key itself.
  */
 @ApiTags('codec')
 @Controller('codec/session')
 export class CodecSessionController {
-  constructor(private readonly authenticator: ApiKeyAuthenticator) {}
+  constructor(
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly sessions: OperatorSessions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @Public()
@@ -38,38 +44,50 @@ export class CodecSessionController {
   @HttpCode(204)
   @Public()
   @ApiOperation({ summary: 'Sign this browser in for codec requests with an operator key' })
-  async open(@Body() body: CodecSessionDto, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async open(@Body() body: CodecSessionDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     const principal = await this.authenticator.authenticate(body.operatorKey);
     if (principal?.kind !== 'operator') throw new ApiError(401, 'unauthorized', 'not a valid operator key');
-    response.setHeader(
-      'Set-Cookie',
-      `${OPERATOR_SESSION_COOKIE}=${encodeURIComponent(body.operatorKey)}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${SESSION_SECONDS}`,
-    );
+    const { token } = await this.sessions.open(principal);
+    response.setHeader('Set-Cookie', operatorSessionCookie(token, { secure: this.servedOverHttps(request), maxAgeSeconds: OPERATOR_SESSION_SECONDS }));
   }
 
   @Delete()
   @HttpCode(204)
   @Public()
   @ApiOperation({ summary: 'Sign this browser out' })
-  close(@Res({ passthrough: true }) response: Response): void {
-    response.setHeader('Set-Cookie', `${OPERATOR_SESSION_COOKIE}=; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=0`);
+  async close(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
+    const token = readOperatorSessionCookie(request);
+    if (token !== undefined) await this.sessions.close(token);
+    response.setHeader('Set-Cookie', operatorSessionCookie('', { secure: this.servedOverHttps(request), maxAgeSeconds: 0 }));
+  }
+
+  /** TLS here, or (behind a proxy that terminates it) the public URL the API is configured with. */
+  private servedOverHttps(request: Request): boolean {
+    return request.secure || this.config.api.publicUrl?.startsWith('https:') === true;
   }
 }
 
 const SESSION_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Custodian codec sign-in</title>
-<style>body{font:16px system-ui;margin:3rem auto;max-width:32rem}input{width:100%;padding:.5rem}button{margin-top:1rem;padding:.5rem 1rem}</style>
+<style>body{font:16px system-ui;margin:3rem auto;max-width:32rem}input{width:100%;padding:.5rem}button{margin:1rem 1rem 0 0;padding:.5rem 1rem}</style>
 </head><body>
 <h1>Temporal UI codec</h1>
-<p>Sign this browser in with an operator key so the Temporal Web UI can show decrypted payloads.
-In the UI's codec settings, turn on "Include cross-origin credentials".</p>
-<form id="f"><label>Operator key <input id="k" type="password" autocomplete="off" required></label>
-<button>Sign in</button></form><p id="s" role="status"></p>
+<p>Sign this browser in with an operator key so the Temporal Web UI shows decrypted payloads. Then open the
+Temporal UI in this browser under the same host name as this page (both <code>localhost</code>, or both
+<code>127.0.0.1</code>): the browser sends the session only to the same site.</p>
+<form id="signin"><label>Operator key <input id="operator-key" type="password" autocomplete="off" required></label>
+<button type="submit">Sign in</button><button type="button" id="signout">Sign out</button></form>
+<p id="status" role="status"></p>
 <script>
-document.getElementById('f').addEventListener('submit', async (e) => {
+const status = document.getElementById('status');
+document.getElementById('signin').addEventListener('submit', async (e) => {
   e.preventDefault();
   const r = await fetch('/codec/session', { method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ operatorKey: document.getElementById('k').value }) });
-  document.getElementById('s').textContent = r.ok ? 'Signed in for 8 hours.' : 'That is not a valid operator key.';
+    body: JSON.stringify({ operatorKey: document.getElementById('operator-key').value }) });
+  status.textContent = r.ok ? 'Signed in for 8 hours.' : 'That is not a valid operator key.';
+});
+document.getElementById('signout').addEventListener('click', async () => {
+  const r = await fetch('/codec/session', { method: 'DELETE' });
+  status.textContent = r.ok ? 'Signed out.' : 'Sign-out failed.';
 });
 </script></body></html>`;

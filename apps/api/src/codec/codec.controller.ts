@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { OperatorOnly } from '../auth/access.decorators';
 import { ApiError } from '../errors/api-error';
 import { PAYLOAD_CODEC } from '../platform/platform.module';
 import { CodecRequestDto, type WirePayloadDto } from './codec-request.dto';
+import { JsonContentTypeGuard } from './json-content-type.guard';
 
 /**
  * Temporal's codec server protocol, so operators read (decrypted) payloads in the Web UI or the CLI
@@ -12,6 +13,8 @@ import { CodecRequestDto, type WirePayloadDto } from './codec-request.dto';
  */
 @ApiTags('codec')
 @ApiBearerAuth()
+@ApiConsumes('application/json')
+@UseGuards(JsonContentTypeGuard)
 @Controller('codec')
 export class CodecController {
   constructor(@Inject(PAYLOAD_CODEC) private readonly codec: PayloadCodec) {}
