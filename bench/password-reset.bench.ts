@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
@@ -56,11 +56,9 @@ interface Run {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-'));
-  // The embedded server runs as the "postgres" user, which must be able to enter this folder.
-  chmodSync(dir, 0o755);
   const stops: (() => Promise<unknown>)[] = [];
   try {
-    const postgres = await startEmbeddedPostgres({ baseDir: join(dir, 'postgres') });
+    const postgres = await startEmbeddedPostgres({ baseDir: join(dir, 'postgres'), temporary: true });
     stops.unshift(() => postgres.stop());
     await runMigrations(postgres.ownerUrl, join(repoRoot(), 'prisma', 'migrations'));
     const temporal = await startTemporalDevServer({ dbFilename: join(dir, 'temporal.db'), headless: true });

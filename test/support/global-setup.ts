@@ -1,5 +1,5 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../libs/config/repo-root';
@@ -16,9 +16,7 @@ import { setTestInfrastructure } from './test-infrastructure-handle';
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'custodian-test-'));
-  // The embedded server runs as the "postgres" user, which must be able to enter this folder.
-  chmodSync(dir, 0o755);
-  const postgres = await startEmbeddedPostgres({ baseDir: join(dir, 'postgres') });
+  const postgres = await startEmbeddedPostgres({ baseDir: join(dir, 'postgres'), temporary: true });
   setTestInfrastructure({ dir, stops: [() => postgres.stop()] });
   await runMigrations(postgres.ownerUrl, join(repoRoot(), 'prisma', 'migrations'));
   const temporal = await startTemporalDevServer({ dbFilename: join(dir, 'temporal.db'), headless: true });
