@@ -5,6 +5,8 @@
 export type DecryptionFailureReason =
   /** Not in the expected layout: truncated, bad lengths, not base64url. */
   | 'malformed'
+  /** Not encrypted at all where only ciphertext under our key is accepted (a Temporal payload in clear). */
+  | 'not_encrypted'
   /** A format version this code does not know. */
   | 'unsupported_format'
   /** The ciphertext names a different data key than the one supplied. */

@@ -47,7 +47,13 @@ const maxPayloadsPerKey = 2 ** 30;
  * `encryption-key-id`, so payloads written before a KEK rotation still decode while that KEK version is
  * not retired: retire a version only after the namespace's retention period has passed since the last
  * payload encoded under it. Data = IV (12) | ciphertext | tag (16) of the protobuf-encoded original
- * payload; the AAD binds the key id. Payloads not in `binary/encrypted` pass through decode unchanged.
+ * payload; the AAD binds the key id.
+ *
+ * Decoding refuses (DecryptionFailedError `not_encrypted`) every payload that is not `binary/encrypted`:
+ * anyone who can reach the Temporal frontend can start a workflow or send an Update, so only a payload that
+ * authenticates under our KEK proves the command came from the API or the worker. Our own traffic is always
+ * encrypted: the SDK passes every payload (empty ones, memos, schedule arguments, failure attributes) through
+ * encode; search attributes and headers do not go through codecs in either direction.
  */
 export class PayloadEncryptionCodec implements PayloadCodec {
   private readonly provider: KeyProvider;
@@ -85,7 +91,10 @@ export class PayloadEncryptionCodec implements PayloadCodec {
 
   private async decodeOne(payload: Payload): Promise<Payload> {
     const metadata = payload.metadata ?? {};
-    if (!metadata.encoding || Buffer.from(metadata.encoding).toString('utf8') !== ENCRYPTED_PAYLOAD_ENCODING) return payload;
+    const encoding = metadata.encoding ? Buffer.from(metadata.encoding).toString('utf8') : '';
+    if (encoding !== ENCRYPTED_PAYLOAD_ENCODING) {
+      throw new DecryptionFailedError('not_encrypted', `a payload in "${encoding || 'no encoding'}" is refused: only ${ENCRYPTED_PAYLOAD_ENCODING} under Custodian's key is accepted`);
+    }
     const keyIdBytes = metadata[ENCRYPTION_KEY_ID_METADATA];
     const wrappedKey = metadata[ENCRYPTION_WRAPPED_KEY_METADATA];
     const data = payload.data;

@@ -2,13 +2,14 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDependencies } from '../../../activities';
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
+import { WorkerPayloadCodec } from '../../../libs/temporal/worker-payload-codec';
 
 export interface CustodianWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   dependencies: ActivityDependencies;
-  /** Encrypts every payload the worker sends to Temporal. */
+  /** Encrypts every payload the worker sends to Temporal; what it refuses to decode, the workflows refuse too. */
   payloadCodec: PayloadCodec;
   /** A bundle made ahead of time (production, tests); without it the workflows are bundled at start. */
   workflowBundlePath?: string;
@@ -24,6 +25,6 @@ export function createCustodianWorker(options: CustodianWorkerOptions): Promise<
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../../../workflows') }),
     activities: createActivities(options.dependencies),
-    dataConverter: custodianDataConverter(options.payloadCodec),
+    dataConverter: custodianDataConverter(new WorkerPayloadCodec(options.payloadCodec)),
   });
 }

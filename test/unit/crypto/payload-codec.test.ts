@@ -10,6 +10,7 @@ import {
   ENCRYPTION_WRAPPED_KEY_METADATA,
   PayloadEncryptionCodec,
 } from '../../../libs/temporal/payload-codec';
+import { REFUSAL_REASON_METADATA, REFUSED_PAYLOAD_ENCODING, WorkerPayloadCodec } from '../../../libs/temporal/worker-payload-codec';
 
 const secretValue = 'refresh-token-5ecr3t-value';
 let dir: string;
@@ -82,11 +83,30 @@ describe('PayloadEncryptionCodec', () => {
     );
   });
 
-  it('passes payloads that are not encrypted through decode unchanged', async () => {
+  it('refuses every payload that is not encrypted (plain JSON, null, binary, no encoding) with the typed error', async () => {
     const codec = new PayloadEncryptionCodec({ keyProvider: provider });
-    const plain = payloads();
-    const decoded = await codec.decode(plain);
-    decoded.forEach((payload, index) => expect(payload).toBe(plain[index]));
+    for (const plain of [...payloads(), { metadata: {}, data: Buffer.from('{}') }, {}]) {
+      await expect(codec.decode([plain])).rejects.toMatchObject({ name: 'DecryptionFailedError', reason: 'not_encrypted' });
+    }
+    const [encrypted] = await codec.encode([payloads()[0]]);
+    await expect(codec.decode([encrypted, payloads()[0]])).rejects.toMatchObject({ reason: 'not_encrypted' });
+  });
+
+  it('encrypts empty and undefined values too, so none of our own payloads is refused', async () => {
+    const codec = new PayloadEncryptionCodec({ keyProvider: provider });
+    const encoded = await codec.encode([defaultPayloadConverter.toPayload(undefined), defaultPayloadConverter.toPayload(null), defaultPayloadConverter.toPayload('')]);
+    for (const payload of encoded) expect(text(payload.metadata?.encoding)).toBe(ENCRYPTED_PAYLOAD_ENCODING);
+    expect((await codec.decode(encoded)).map((payload) => defaultPayloadConverter.fromPayload(payload))).toEqual([undefined, null, '']);
+  });
+
+  it('in the worker, turns a refused payload into one no payload converter reads, and keeps authentic ones', async () => {
+    const worker = new WorkerPayloadCodec(new PayloadEncryptionCodec({ keyProvider: provider }));
+    const [authentic] = await worker.encode([payloads()[0]]);
+    const [decoded, refused] = await worker.decode([authentic, payloads()[0]]);
+    expect(defaultPayloadConverter.fromPayload(decoded)).toEqual({ tenantId: 't-1', refreshToken: secretValue });
+    expect(text(refused.metadata?.encoding)).toBe(REFUSED_PAYLOAD_ENCODING);
+    expect(text(refused.metadata?.[REFUSAL_REASON_METADATA])).toBe('not_encrypted');
+    expect(() => defaultPayloadConverter.fromPayload(refused)).toThrow(/Unknown encoding/);
   });
 
   it('decodes in another process (another codec instance) and after a KEK rotation', async () => {
