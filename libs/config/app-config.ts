@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CUSTODIAN_TASK_QUEUE } from '../contracts/task-queues';
 import { ConfigError } from './config-error';
+import { loadTemporalTlsConfig, type TemporalTlsConfig } from './temporal-tls-config';
 import { loadGoogleConfig, type GoogleConfig } from './google-config';
 
 /** The settings the API and the worker read from their environment, with the same names in every setting
@@ -8,7 +9,7 @@ import { loadGoogleConfig, type GoogleConfig } from './google-config';
 export interface AppConfig {
   /** PostgreSQL URL of the application role (NOSUPERUSER, NOBYPASSRLS, not the owner). */
   databaseUrl: string;
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: TemporalConfig;
   api: {
     host: string;
     port: number;
@@ -37,6 +38,16 @@ export interface TenantLifecycleConfig {
 
 export { ConfigError };
 
+/** Where the Temporal cluster is and how to reach it; the same for the API, the worker and the CLIs. */
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  /** The worker polls it and the API starts every workflow on it. */
+  taskQueue: string;
+  /** TLS (mTLS with a client certificate) to the frontend; undefined: plaintext, as to the dev server. */
+  tls?: TemporalTlsConfig;
+}
+
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,11 +66,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   };
   return {
     databaseUrl: postgresUrl(env, 'DATABASE_URL'),
-    temporal: {
-      address: required(env, 'TEMPORAL_ADDRESS'),
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
-      taskQueue: env.TEMPORAL_TASK_QUEUE || CUSTODIAN_TASK_QUEUE,
-    },
+    temporal: loadTemporalConfig(env),
     api,
     logLevel: logLevel as AppConfig['logLevel'],
     tenantLifecycle: {
@@ -68,6 +75,16 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       exportLinkTtlSeconds: integer(env, 'EXPORT_LINK_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
     },
     google: loadGoogleConfig(env, `http://${api.host}:${api.port}`),
+  };
+}
+
+export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
+  const tls = loadTemporalTlsConfig(env);
+  return {
+    address: required(env, 'TEMPORAL_ADDRESS'),
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || CUSTODIAN_TASK_QUEUE,
+    ...(tls ? { tls } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { CredentialStore } from '../../../libs/connectors/credential-store';
 import { EnvelopeEncryption } from '../../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
 import { OneTimeSecretStore } from '../../../libs/secrets/one-time-secret-store';
+import { temporalConnectionOptions } from '../../../libs/temporal/connection-options';
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
 import { createApiApp } from './create-api-app';
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const config = loadAppConfig();
   const prisma = createPrismaClient(config.databaseUrl);
   await assertRowLevelSecurity(prisma);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const keyProvider = keyProviderFromEnv();
   const payloadCodec = new PayloadEncryptionCodec({ keyProvider });
   const db = new TenantScopedDatabase(prisma);

@@ -13,6 +13,7 @@ import { EnvelopeEncryption } from '../../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
 import { OneTimeSecretStore } from '../../../libs/secrets/one-time-secret-store';
 import { loadSecurityDeskConfig } from '../../../libs/security/security-desk-config';
+import { temporalConnectionOptions } from '../../../libs/temporal/connection-options';
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
 import { createCustodianWorker } from './custodian-worker';
@@ -26,11 +27,11 @@ async function main(): Promise<void> {
   const securityDesk = loadSecurityDeskConfig();
   const prisma = createPrismaClient(config.databaseUrl);
   await assertRowLevelSecurity(prisma);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const keyProvider = keyProviderFromEnv();
   const payloadCodec = new PayloadEncryptionCodec({ keyProvider });
   // Activities that act on other workflows (tenant deletion stops the tenant's) go through a client.
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: custodianDataConverter(payloadCodec) });
   try {
     const db = new TenantScopedDatabase(prisma);
