@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from '../../libs/db/embedded-postgres';
 import { runMigrations } from '../../libs/db/migration-runner';
 import { FAILURE_CONVERTER_PATH } from '../../libs/temporal/data-converter';
 import { startTemporalDevServer } from '../../libs/temporal/dev-server';
+import globalTeardown from './global-teardown';
 import { setTestInfrastructure } from './test-infrastructure-handle';
 
 /**
@@ -16,6 +17,18 @@ import { setTestInfrastructure } from './test-infrastructure-handle';
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'custodian-test-'));
+  setTestInfrastructure({ dir, stops: [] });
+  try {
+    await startTestInfrastructure(dir);
+  } catch (error) {
+    // Jest runs no teardown after a failed setup: stop what did start and delete its files (the cluster too).
+    await globalTeardown();
+    throw error;
+  }
+  console.log(`\ntest infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
+}
+
+async function startTestInfrastructure(dir: string): Promise<void> {
   const postgres = await startEmbeddedPostgres({ baseDir: join(dir, 'postgres'), temporary: true });
   setTestInfrastructure({ dir, stops: [() => postgres.stop()] });
   await runMigrations(postgres.ownerUrl, join(repoRoot(), 'prisma', 'migrations'));
@@ -37,5 +50,4 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   // The codec's key-encryption keys for this run, in a key file made on first use.
   process.env.CUSTODIAN_KEY_FILE = join(dir, 'keys', 'kek.json');
-  console.log(`\ntest infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
 }
