@@ -3,11 +3,14 @@ import { appendAuditEvent, appendAuditEventOnce } from '../libs/audit';
 import type { GoogleDirectoryProvider } from '../libs/connectors/google/google-directory-provider';
 import type { GoogleDirectoryConnector } from '../libs/connectors/google/google-directory.connector';
 import { GoogleConnectorError } from '../libs/connectors/google/google-errors';
+import { GoogleSsoOrgUnitsStore } from '../libs/connectors/google/google-sso-org-units-store';
+import type { TenantSsoOrgUnits } from '../libs/connectors/google/tenant-sso-org-units';
 import {
   GOOGLE_OPERATION_REFUSED,
   type GoogleOperationActivities,
   type GoogleOperationAuditEvent,
   type GoogleOperationInput,
+  type GoogleSignIn,
   type TicketOutcome,
 } from '../libs/contracts';
 import type { TenantScopedDatabase } from '../libs/db';
@@ -32,6 +35,8 @@ const HEARTBEAT_INTERVAL_MS = 2_000;
  * a second password.
  */
 export function createGoogleOperationActivities({ db, google, secrets }: GoogleOperationActivityDependencies): GoogleOperationActivities {
+  const ssoOrgUnits = new GoogleSsoOrgUnitsStore(db);
+
   /** The tenant's connector, after refusing a user outside the tenant's Workspace domain. */
   async function directoryFor(input: GoogleOperationInput): Promise<GoogleDirectoryConnector> {
     let connection;
@@ -59,6 +64,7 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
         isAdmin: user.isAdmin,
         isDelegatedAdmin: user.isDelegatedAdmin,
         suspended: user.suspended,
+        orgUnitPath: user.orgUnitPath,
       }));
       if (user.primaryEmail.toLowerCase() !== input.userEmail.toLowerCase()) {
         // An alias resolves to its user; acting on someone other than the ticket named would be a surprise.
@@ -74,6 +80,8 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
         isDelegatedAdmin: user.isDelegatedAdmin,
         suspended: user.suspended,
         suspensionReason: user.suspensionReason,
+        orgUnitPath: user.orgUnitPath,
+        signIn: signInOf(await ssoOrgUnits.layoutOf(input.tenantId), user.orgUnitPath),
       };
     },
 
@@ -206,6 +214,12 @@ function heartbeating<T extends Record<string, (input: never) => Promise<unknown
     },
   ]);
   return Object.fromEntries(wrapped) as T;
+}
+
+/** Whether the user's org unit signs in through the tenant's IdP, by the tenant's declaration (none: not known). */
+function signInOf(layout: TenantSsoOrgUnits | undefined, orgUnitPath: string): GoogleSignIn {
+  if (!layout) return 'undeclared';
+  return layout.coversOrgUnit(orgUnitPath) ? 'sso' : 'google';
 }
 
 /** A grant or app password that is already gone (a retry after a partial run) counts as revoked. */

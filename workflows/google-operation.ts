@@ -54,7 +54,7 @@ export interface GoogleOperationConclusion {
  * comment saying why.
  */
 export class GoogleOperationProgress {
-  readonly state: GoogleOperationState = { step: 'checking_user', approvalDeadline: null, approvedBy: null, outcome: null, secretId: null, history: [] };
+  readonly state: GoogleOperationState = { step: 'checking_user', signIn: null, approvalDeadline: null, approvedBy: null, outcome: null, secretId: null, history: [] };
   cancelledBy: string | null = null;
 
   constructor(private readonly input: GoogleOperationInput) {
@@ -94,16 +94,25 @@ export class GoogleOperationProgress {
   }
 
   /**
-   * Runs the operation. Its conclusion goes on the ticket; a failed Google call fails the workflow with the
-   * call's failure type after the ticket says what went wrong.
+   * Ends the operation refused, as an activity's refusal does: the ticket says why and the workflow fails
+   * with GOOGLE_OPERATION_REFUSED (thrown for run() to catch).
+   */
+  refuse(reason: string): never {
+    throw ApplicationFailure.create({ type: GOOGLE_OPERATION_REFUSED, message: reason, nonRetryable: true });
+  }
+
+  /**
+   * Runs the operation. Its conclusion goes on the ticket; a failed Google call (or a refusal) fails the
+   * workflow with the failure's type after the ticket says what went wrong.
    */
   async run(operation: () => Promise<GoogleOperationConclusion>): Promise<GoogleOperationState> {
     let conclusion: GoogleOperationConclusion;
     try {
       conclusion = await operation();
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
+      if (!(error instanceof ActivityFailure) && !(error instanceof ApplicationFailure)) throw error;
+      const failure = error instanceof ActivityFailure ? error.cause : error;
+      const cause = failure instanceof ApplicationFailure ? failure : undefined;
       const reason = cause?.message ?? error.message;
       this.state.outcome = reason;
       this.enter('failed');

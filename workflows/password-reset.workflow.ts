@@ -3,10 +3,12 @@ import { APPROVAL_TIMEOUT_MS, APPROVER_ROLES, approvePasswordResetUpdate, type P
 import { google, GoogleOperationProgress, type GoogleOperationConclusion } from './google-operation';
 
 /**
- * Resets a Workspace user's password for a ticket: the user must exist in the tenant's domain; an
- * administrator's reset waits up to 24 hours for a manager's or admin's approval (not the requester's own);
- * the temporary password is made and set inside one activity (never in this history), always with
- * change-at-next-login; optionally the user's sessions end; the ticket is resolved with a comment.
+ * Resets a Workspace user's password for a ticket: the user must exist in the tenant's domain; a user who
+ * signs in through the tenant's identity provider (SSO) is refused before anything is touched, since Google
+ * would neither use the password nor apply change-at-next-login; an administrator's reset waits up to 24 hours
+ * for a manager's or admin's approval (not the requester's own); the temporary password is made and set inside
+ * one activity (never in this history), always with change-at-next-login; optionally the user's sessions end;
+ * the ticket is resolved with a comment that says what Google will ask of the user.
  */
 export async function passwordResetWorkflow(input: PasswordResetInput) {
   const progress = new GoogleOperationProgress(input);
@@ -31,6 +33,13 @@ export async function passwordResetWorkflow(input: PasswordResetInput) {
 
   return progress.run(async (): Promise<GoogleOperationConclusion> => {
     const user = await google.lookUpGoogleUser(input);
+    progress.state.signIn = user.signIn;
+    if (user.signIn === 'sso') {
+      await progress.audit('google.password_reset.refused', 'failure', 'system', { reason: 'signs_in_through_sso', orgUnitPath: user.orgUnitPath });
+      progress.refuse(
+        `${input.userEmail} signs in through this tenant's identity provider (SSO, org unit ${user.orgUnitPath}), so Google would not use a new Google password or ask for a change at next sign-in; the password was not changed. Reset it at the identity provider.`,
+      );
+    }
     if (user.isAdmin || user.isDelegatedAdmin) {
       progress.enter('awaiting_approval');
       progress.state.approvalDeadline = new Date(Date.now() + APPROVAL_TIMEOUT_MS).toISOString();
@@ -54,9 +63,14 @@ export async function passwordResetWorkflow(input: PasswordResetInput) {
       progress.enter('signing_out');
       await google.signOutGoogleUser(input);
     }
+    // 'undeclared': nobody told Custodian which org units sign in through SSO, so the promise is conditional.
+    const undeclared = user.signIn === 'undeclared';
     return {
       step: 'completed',
-      comment: `Temporary password set; ${input.userEmail} must change it at next sign-in${input.signOut ? ' and was signed out of every session' : ''}. The one-time link is shown to this ticket's handlers on the reset's status page.`,
+      comment:
+        `Temporary password set; ${input.userEmail} must change it at next sign-in${undeclared ? ' if they sign in with Google' : ''}${input.signOut ? ' and was signed out of every session' : ''}.` +
+        (undeclared ? " This tenant has not declared which org units sign in through an identity provider, where change-at-next-login does not apply." : '') +
+        " The one-time link is shown to this ticket's handlers on the reset's status page.",
     };
   });
 }

@@ -46,8 +46,17 @@ export type GoogleOperationStep =
   | 'cancelled'
   | 'failed';
 
+/**
+ * How the user signs in, from the tenant's declared SSO org units and the user's org unit: `google` (a Google
+ * password and change-at-next-login apply), `sso` (a third-party identity provider: they do not), or
+ * `undeclared` (the tenant has not declared its SSO org units, so it is not known).
+ */
+export type GoogleSignIn = 'google' | 'sso' | 'undeclared';
+
 export interface GoogleOperationState {
   step: GoogleOperationStep;
+  /** Password resets, once the user is looked up: how the user signs in (see GoogleSignIn); else null. */
+  signIn: GoogleSignIn | null;
   /** Set while approval is awaited: when the request expires unapproved. */
   approvalDeadline: string | null;
   approvedBy: string | null;
@@ -84,6 +93,8 @@ export interface GoogleUserSummary {
   isDelegatedAdmin: boolean;
   suspended: boolean;
   suspensionReason: string | null;
+  orgUnitPath: string;
+  signIn: GoogleSignIn;
 }
 
 export interface TicketOutcome {

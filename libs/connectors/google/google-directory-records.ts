@@ -8,13 +8,8 @@ export interface GoogleDirectoryUser {
   /** Google's reason (ADMIN, ABUSE, UNDER13, WEB_LOGIN_REQUIRED, ...) when suspended, else null. */
   suspensionReason: string | null;
   isEnrolledIn2Sv: boolean;
+  /** Where the user sits in the Workspace; whether it signs in through SSO is the tenant's declaration (TenantSsoOrgUnits). */
   orgUnitPath: string;
-  /**
-   * Signs in through a third-party IdP, so a password reset and changePasswordAtNextLogin do not take
-   * effect at sign-in. From the tenant's configured SSO org units (TenantSsoOrgUnits); null when the
-   * tenant has configured none, meaning "not known", never "no".
-   */
-  hasThirdPartyIdentityProvider: boolean | null;
 }
 
 /** An OAuth app the user granted access to (tokens.list). */

@@ -4,14 +4,11 @@ import type { GoogleAppPassword, GoogleCallResult, GoogleDirectoryUser, GoogleUs
 import { googleApiError } from './google-errors';
 import { googleHttpFailureOf, headerOf } from './google-http-failure';
 import type { GoogleTokenSource } from './google-token-source';
-import type { TenantSsoOrgUnits } from './tenant-sso-org-units';
 
 export interface GoogleDirectoryConnectorOptions {
   tokens: GoogleTokenSource;
   /** Google's https://admin.googleapis.com/ when absent; the simulator's rootUrl in tests and the demo. */
   rootUrl?: string;
-  /** The tenant's SSO org units; without them hasThirdPartyIdentityProvider is null ("not known"). */
-  ssoOrgUnits?: TenantSsoOrgUnits;
 }
 
 /** A hung connection fails the attempt (retryable) well inside any activity timeout. */
@@ -34,7 +31,6 @@ export class GoogleDirectoryConnector {
   async getUser(userKey: string): Promise<GoogleCallResult & { user: GoogleDirectoryUser }> {
     const { data, requestId } = await this.call('users.get', [], (options) => this.directory.users.get({ userKey }, options));
     if (!data.id || !data.primaryEmail) throw new Error('Google returned a user without an id or primary email');
-    const orgUnitPath = data.orgUnitPath ?? '/';
     const user: GoogleDirectoryUser = {
       id: data.id,
       primaryEmail: data.primaryEmail,
@@ -43,8 +39,7 @@ export class GoogleDirectoryConnector {
       suspended: data.suspended === true,
       suspensionReason: data.suspended ? (data.suspensionReason ?? null) : null,
       isEnrolledIn2Sv: data.isEnrolledIn2Sv === true,
-      orgUnitPath,
-      hasThirdPartyIdentityProvider: this.options.ssoOrgUnits?.coversOrgUnit(orgUnitPath) ?? null,
+      orgUnitPath: data.orgUnitPath ?? '/',
     };
     return { user, requestId };
   }

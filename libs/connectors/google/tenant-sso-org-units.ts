@@ -12,7 +12,7 @@
 export class TenantSsoOrgUnits {
   private readonly rules: { path: string; sso: boolean }[];
 
-  constructor(layout: { withSso: readonly string[]; withoutSso?: readonly string[] }) {
+  constructor(layout: SsoOrgUnitLayout) {
     this.rules = [
       ...layout.withSso.map((path) => ({ path: normalize(path), sso: true })),
       ...(layout.withoutSso ?? []).map((path) => ({ path: normalize(path), sso: false })),
@@ -24,6 +24,38 @@ export class TenantSsoOrgUnits {
     const path = normalize(orgUnitPath);
     return this.rules.find((rule) => contains(rule.path, path))?.sso ?? false;
   }
+}
+
+/** The tenant's declaration: the org units assigned to its IdP, and sub-units of them carved back out. */
+export interface SsoOrgUnitLayout {
+  withSso: readonly string[];
+  withoutSso?: readonly string[];
+}
+
+/** An org unit path as the Admin console shows it: "/" (every user), "/Sales" or "/Sales/EMEA". */
+export const ORG_UNIT_PATH = /^\/$|^(\/[^/\u0000-\u001f\u007f]+)+$/;
+export const ORG_UNIT_PATH_MAX_LENGTH = 500;
+
+/**
+ * What makes a declaration ambiguous or pointless, in words for the admin who sent it; empty when it is sound.
+ * Each path once (case-insensitively, across both lists), and every carved-out unit inside an SSO unit.
+ */
+export function ssoLayoutProblems(layout: SsoOrgUnitLayout): string[] {
+  const problems: string[] = [];
+  const all = [...layout.withSso, ...(layout.withoutSso ?? [])];
+  for (const path of all) {
+    if (path.length > ORG_UNIT_PATH_MAX_LENGTH || !ORG_UNIT_PATH.test(path)) problems.push(`${JSON.stringify(path.slice(0, 60))} is not an org unit path like /Sales or /Sales/EMEA ("/" means every user)`);
+  }
+  const seen = new Set<string>();
+  for (const path of all.map(normalize)) {
+    if (seen.has(path)) problems.push(`${path} is listed more than once`);
+    seen.add(path);
+  }
+  const withSso = layout.withSso.map(normalize);
+  for (const path of (layout.withoutSso ?? []).map(normalize)) {
+    if (!withSso.some((unit) => unit !== path && contains(unit, path))) problems.push(`${path} is in withoutSso but inside no org unit of withSso, so it changes nothing`);
+  }
+  return problems;
 }
 
 /** Compared case-insensitively and without a trailing slash, however the tenant typed them. */

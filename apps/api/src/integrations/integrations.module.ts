@@ -1,12 +1,20 @@
 import { Module } from '@nestjs/common';
+import { GoogleSsoOrgUnitsStore } from '../../../../libs/connectors/google/google-sso-org-units-store';
+import { TenantScopedDatabase } from '../../../../libs/db';
 import { GoogleConnectController } from './google-connect.controller';
 import { GoogleConnectService } from './google-connect.service';
 import { googleOAuthProvider } from './google-oauth.provider';
+import { GoogleSsoOrgUnitsController } from './google-sso-org-units.controller';
 import { IntegrationsController } from './integrations.controller';
 import { OAuthConnectStates } from './oauth-connect-states';
 
 @Module({
-  controllers: [GoogleConnectController, IntegrationsController],
-  providers: [GoogleConnectService, OAuthConnectStates, googleOAuthProvider],
+  controllers: [GoogleConnectController, GoogleSsoOrgUnitsController, IntegrationsController],
+  providers: [
+    GoogleConnectService,
+    OAuthConnectStates,
+    googleOAuthProvider,
+    { provide: GoogleSsoOrgUnitsStore, inject: [TenantScopedDatabase], useFactory: (db: TenantScopedDatabase) => new GoogleSsoOrgUnitsStore(db) },
+  ],
 })
 export class IntegrationsModule {}
