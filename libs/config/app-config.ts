@@ -20,6 +20,8 @@ export interface AppConfig {
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   tenantLifecycle: TenantLifecycleConfig;
+  /** Files on tickets: the largest accepted (TICKET_ATTACHMENT_MAX_BYTES); larger uploads get 413. */
+  tickets: { attachmentMaxBytes: number };
   /** Null when no Google OAuth client is configured. */
   google: GoogleConfig | null;
 }
@@ -74,6 +76,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       exportLinkSecret: exportLinkSecret(env),
       exportLinkTtlSeconds: integer(env, 'EXPORT_LINK_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
     },
+    tickets: { attachmentMaxBytes: integer(env, 'TICKET_ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024) },
     google: loadGoogleConfig(env, `http://${api.host}:${api.port}`),
   };
 }

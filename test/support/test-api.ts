@@ -10,6 +10,7 @@ import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
 import { OneTimeSecretStore } from '../../libs/secrets/one-time-secret-store';
+import { TicketAttachmentStore } from '../../libs/tickets/ticket-attachment-store';
 import { appPrisma, startTestWorker, temporalClient, testEnv, testPayloadCodec } from './test-environment';
 
 export interface TestApi {
@@ -37,7 +38,7 @@ export async function startTestApi(
   });
   const encryption = new EnvelopeEncryption(keyProviderFromEnv());
   const credentials = new CredentialStore(db, encryption);
-  const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec(), credentials, secrets: new OneTimeSecretStore(db, encryption) });
+  const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec(), credentials, secrets: new OneTimeSecretStore(db, encryption), attachments: new TicketAttachmentStore(db, encryption) });
   await app.init();
   // The worker reaches Google as the product's would: through the GOOGLE_* settings in options.env.
   const google = new GoogleWorkspaceConnections({ credentials, oauth: googleOAuthFromConfig(config.google), apiRootUrl: config.google?.apiRootUrl });

@@ -14,6 +14,7 @@ describe('app config', () => {
         exportLinkSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
         exportLinkTtlSeconds: 3600,
       },
+      tickets: { attachmentMaxBytes: 10 * 1024 * 1024 },
       google: null,
     });
   });
@@ -39,6 +40,7 @@ describe('app config', () => {
     [{ ...base, CODEC_CORS_ORIGINS: 'http://localhost:8233/ui' }, /write the bare origin http:\/\/localhost:8233/],
     [{ ...base, TENANT_DELETION_BATCH_SIZE: '0' }, /TENANT_DELETION_BATCH_SIZE must be an integer between 1 and 10000/],
     [{ ...base, EXPORT_LINK_SECRET: 'short' }, /EXPORT_LINK_SECRET must be at least 32 characters/],
+    [{ ...base, TICKET_ATTACHMENT_MAX_BYTES: '0' }, /TICKET_ATTACHMENT_MAX_BYTES must be an integer between 1 and 104857600/],
     [{ ...base, GOOGLE_CLIENT_ID: 'id' }, /GOOGLE_CLIENT_SECRET is not set/],
     [{ ...base, GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's', GOOGLE_API_ROOT_URL: 'ftp://x' }, /GOOGLE_API_ROOT_URL must be an http\(s\) URL/],
   ])('stops with a clear message for %p', (env, message) => {

@@ -8,6 +8,7 @@ import { GoogleOperationsModule } from './google-operations/google-operations.mo
 import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { JiraSyncConfigsModule } from './jira-sync-configs/jira-sync-configs.module';
 import { LoggingModule } from './platform/logging.module';
 import { PlatformModule, type PlatformDependencies } from './platform/platform.module';
 import { SecurityReportsModule } from './security-reports/security-reports.module';
@@ -20,7 +21,7 @@ export class AppModule {
   static register(dependencies: PlatformDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule, GoogleOperationsModule],
+      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule, GoogleOperationsModule, JiraSyncConfigsModule],
     };
   }
 }

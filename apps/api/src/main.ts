@@ -6,6 +6,7 @@ import { CredentialStore } from '../../../libs/connectors/credential-store';
 import { EnvelopeEncryption } from '../../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
 import { OneTimeSecretStore } from '../../../libs/secrets/one-time-secret-store';
+import { TicketAttachmentStore } from '../../../libs/tickets/ticket-attachment-store';
 import { temporalConnectionOptions } from '../../../libs/temporal/connection-options';
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   });
   const encryption = new EnvelopeEncryption(keyProvider);
   const credentials = new CredentialStore(db, encryption);
-  const app = await createApiApp({ config, db, temporal, payloadCodec, credentials, secrets: new OneTimeSecretStore(db, encryption) });
+  const app = await createApiApp({ config, db, temporal, payloadCodec, credentials, secrets: new OneTimeSecretStore(db, encryption), attachments: new TicketAttachmentStore(db, encryption) });
   await app.listen(config.api.port, config.api.host);
   console.log(`API listening on ${await app.getUrl()}`);
 

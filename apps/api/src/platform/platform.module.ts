@@ -5,6 +5,7 @@ import type { AppConfig } from '../../../../libs/config/app-config';
 import { CredentialStore } from '../../../../libs/connectors/credential-store';
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { OneTimeSecretStore } from '../../../../libs/secrets/one-time-secret-store';
+import { TicketAttachmentStore } from '../../../../libs/tickets/ticket-attachment-store';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const PAYLOAD_CODEC = Symbol('PAYLOAD_CODEC');
@@ -19,6 +20,8 @@ export interface PlatformDependencies {
   credentials: CredentialStore;
   /** Temporary passwords the worker sealed, shown once through the API. */
   secrets: OneTimeSecretStore;
+  /** Ticket files, envelope-encrypted. */
+  attachments: TicketAttachmentStore;
 }
 
 /** The outside systems every module uses, created (and closed) by whoever starts the API. */
@@ -35,8 +38,9 @@ export class PlatformModule {
         { provide: PAYLOAD_CODEC, useValue: dependencies.payloadCodec },
         { provide: CredentialStore, useValue: dependencies.credentials },
         { provide: OneTimeSecretStore, useValue: dependencies.secrets },
+        { provide: TicketAttachmentStore, useValue: dependencies.attachments },
       ],
-      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC, CredentialStore, OneTimeSecretStore],
+      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC, CredentialStore, OneTimeSecretStore, TicketAttachmentStore],
     };
   }
 }

@@ -11,6 +11,8 @@ export interface TicketView {
   requester: string;
   assignee: string | null;
   workflowId: string;
+  /** Bumped on every change of an editable field; the ticket's ETag. */
+  version: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -34,6 +36,7 @@ export function toTicketView(row: {
   requester: string;
   assignee: string | null;
   workflowId: string;
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }): TicketView {
@@ -48,6 +51,7 @@ export function toTicketView(row: {
     requester: row.requester,
     assignee: row.assignee,
     workflowId: row.workflowId,
+    version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

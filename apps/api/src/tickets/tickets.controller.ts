@@ -6,6 +6,7 @@ import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, auditActor, type TenantPrincipal } from '../auth/principal';
 import { ApiErrorBody } from '../errors/api-error';
 import { idempotencyKeyOf } from '../platform/idempotency-key';
+import { versionEtag } from '../platform/if-match';
 import { CreateTicketDto } from './create-ticket.dto';
 import { TicketsService } from './tickets.service';
 
@@ -42,7 +43,10 @@ export class TicketsController {
   @TenantRoles(ANY_TENANT_ROLE)
   @ApiOperation({ summary: 'A ticket with the live state of its workflow (by id or CT- reference)' })
   @ApiResponse({ status: 404, type: ApiErrorBody })
-  get(@CurrentTenant() caller: TenantPrincipal, @Param('id') id: string) {
-    return this.tickets.get(caller.tenantId, id);
+  async get(@CurrentTenant() caller: TenantPrincipal, @Param('id') id: string, @Res({ passthrough: true }) response: Response) {
+    const ticket = await this.tickets.get(caller.tenantId, id);
+    // What PATCH's If-Match compares against.
+    response.setHeader('ETag', versionEtag(ticket.version));
+    return ticket;
   }
 }

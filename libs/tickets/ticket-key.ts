@@ -1,0 +1,2 @@
+/** Which ticket: by id or by its CT- reference (both unique within a tenant). */
+export type TicketKey = { id: string } | { ref: string };
