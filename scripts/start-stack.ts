@@ -63,6 +63,8 @@ async function main(): Promise<void> {
 
   const port = Number(process.env.PORT) || (await preferredOrFreePort(8080));
   const apiUrl = `http://127.0.0.1:${port}`;
+  // The codec session cookie goes only to the site that set it, so the UI and the codec share one host name.
+  const codecUrl = `http://localhost:${port}/codec`;
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let temporalUiUrl: string | undefined = process.env.TEMPORAL_UI_URL;
@@ -74,12 +76,12 @@ async function main(): Promise<void> {
     const temporal = await startTemporalDevServer({
       dbFilename: join(dataDir, 'temporal', 'dev.db'),
       // The Web UI shows decrypted payloads through the API's codec endpoint, for signed-in operators.
-      uiCodecEndpoint: `${apiUrl}/codec`,
+      uiCodecEndpoint: codecUrl,
       log: say,
     });
     stoppers.push(() => temporal.stop());
     temporalAddress = temporal.address;
-    temporalUiUrl = temporal.uiUrl;
+    temporalUiUrl = temporal.uiUrl?.replace('//127.0.0.1:', '//localhost:');
   }
 
   // Without a real Google OAuth client, Google is the built-in Workspace simulator (demo.example's users).
@@ -122,7 +124,8 @@ async function main(): Promise<void> {
     API            ${apiUrl}
     API docs       ${apiUrl}/docs
     Temporal UI    ${temporalUiUrl ?? '(not started: TEMPORAL_ADDRESS points at an existing cluster)'}
-    UI codec       sign in at ${apiUrl}/codec/session with the operator key in .data/dev-credentials.json
+    UI codec       sign in at ${codecUrl}/session with the operator key in .data/dev-credentials.json,
+                   then open the Temporal UI above in the same browser to see decrypted payloads
     Demo tenant    ${demo.tenantId}
     Demo API key   ${demo.adminApiKey}   (role admin; also in .data/dev-credentials.json)
     Report a vuln  ${apiUrl}/security-report
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
 function uiOrigins(uiUrl: string | undefined): string[] {
   if (!uiUrl) return [];
   const url = new URL(uiUrl);
-  return [url.origin, `${url.protocol}//localhost:${url.port}`];
+  return [...new Set([url.origin, `${url.protocol}//localhost:${url.port}`, `${url.protocol}//127.0.0.1:${url.port}`])];
 }
 
 function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {

@@ -5,6 +5,7 @@ import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/se
 import { freePort } from '../config/free-port';
 import { CUSTODIAN_SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
+import { startTemporalUiServer, type TemporalUiServer } from './temporal-ui-server';
 import { forEachLine, type LogLine } from './tool-cache';
 
 /** Search attributes every Custodian namespace needs: the ones libs/contracts defines. */
@@ -25,7 +26,7 @@ export interface TemporalDevServerOptions {
   /** SQLite file holding all state; created with the schema when missing. */
   dbFilename: string;
   namespace?: string;
-  /** Remote codec the Web UI calls to decode payloads in the browser. */
+  /** Remote codec the Web UI calls to decode payloads in the browser, sending the browser's cookies. */
   uiCodecEndpoint?: string;
   headless?: boolean;
   log?: (line: string) => void;
@@ -35,7 +36,11 @@ const readyTimeoutMs = 30_000;
 const stopGraceMs = 10_000;
 const portAttempts = 3;
 
-/** `temporal server start-dev` on free loopback ports, resolved once the namespace answers. */
+/**
+ * `temporal server start-dev` on free loopback ports, resolved once the namespace answers; unless headless,
+ * with the Temporal Web UI beside it (its own process, see temporal-ui-server.ts, since start-dev cannot tell
+ * its embedded UI to send credentials to the codec).
+ */
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const log: LogLine = opts.log ?? (() => undefined);
   const cli = await ensureTemporalCli({ log });
@@ -55,14 +60,11 @@ class PortTakenError extends Error {}
 async function startOnce(cli: string, opts: TemporalDevServerOptions, log: LogLine): Promise<TemporalDevServer> {
   const namespace = opts.namespace ?? 'default';
   const port = await freePort();
-  const uiPort = opts.headless ? undefined : await freePort();
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
-  args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless'];
   args.push('--db-filename', opts.dbFilename, '--namespace', namespace, '--log-level', 'warn');
   for (const { name, type } of CUSTODIAN_SEARCH_ATTRIBUTES) {
     args.push('--search-attribute', `${name}=${TypedSearchAttributes.toMetadataType(type)}`);
   }
-  if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
 
   const child = spawn(cli, args, { detached: false, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
@@ -91,8 +93,10 @@ async function startOnce(cli: string, opts: TemporalDevServerOptions, log: LogLi
   process.once('exit', killOnExit);
 
   const address = `127.0.0.1:${port}`;
+  let ui: TemporalUiServer | undefined;
   const stop = async () => {
     stopping = true;
+    await ui?.stop();
     if (isRunning(child)) {
       child.kill('SIGTERM');
       if (!(await within(closed, stopGraceMs))) child.kill('SIGKILL');
@@ -110,6 +114,9 @@ async function startOnce(cli: string, opts: TemporalDevServerOptions, log: LogLi
       }),
     ]);
     await ensureSearchAttributes(address, namespace, log);
+    if (!opts.headless) {
+      ui = await startTemporalUiServer({ temporalAddress: address, port: await freePort(), codecEndpoint: opts.uiCodecEndpoint, log });
+    }
   } catch (error) {
     await stop();
     const tail = output.join('\n');
@@ -123,7 +130,7 @@ async function startOnce(cli: string, opts: TemporalDevServerOptions, log: LogLi
 
   return {
     address,
-    uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
+    uiUrl: ui?.url,
     namespace,
     pid: child.pid!,
     stop,
