@@ -10,7 +10,8 @@ build()
     const stack = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', 'start-stack.js')], {
       stdio: 'inherit',
     });
-    // Ctrl-C reaches the whole foreground group; a plain kill of this process is passed on.
+    // Ctrl-C reaches the whole foreground group; a plain kill of this process (or of npm, which passes it on to
+    // this script because package.json execs it rather than leaving a shell in between) is passed on.
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stack.kill(signal));
     stack.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   })
