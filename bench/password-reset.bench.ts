@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     let next = 0;
     const reset = (index: number) => {
       const { tenantId, ticketRef } = refs[index];
-      const input: PasswordResetInput = { tenantId, ticketRef, userEmail: `jane@${DOMAIN}`, requestedBy: 'bench', signOut: true };
+      const input: PasswordResetInput = { tenantId, ticketRef, userEmail: `jane@${DOMAIN}`, requestedBy: 'bench', requesterId: 'bench', signOut: true };
       return client.workflow.execute(PASSWORD_RESET_WORKFLOW, { workflowId: googleOperationWorkflowId('password-reset', tenantId, ticketRef), taskQueue: CUSTODIAN_TASK_QUEUE, args: [input] });
     };
     const noops = (index: number) =>

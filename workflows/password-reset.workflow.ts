@@ -24,7 +24,7 @@ export async function passwordResetWorkflow(input: PasswordResetInput) {
       validator: (decision) => {
         progress.assertSameTenant(decision);
         if (!APPROVER_ROLES.includes(decision.role)) throw new Error(`a reset of an administrator needs a manager or admin; role ${decision.role} cannot approve`);
-        if (decision.decidedBy === input.requestedBy) throw new Error('the requester cannot approve their own request');
+        if (decision.deciderId === input.requesterId) throw new Error('the requester cannot approve their own request');
         if (progress.state.step !== 'awaiting_approval' || approvedBy) throw new Error(`there is nothing to approve: this request is ${progress.state.step}`);
         if (progress.cancelledBy) throw new Error(`this request was cancelled by ${progress.cancelledBy}`);
       },

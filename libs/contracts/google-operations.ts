@@ -17,8 +17,10 @@ export interface GoogleOperationInput {
   ticketRef: string;
   /** The Workspace user acted on (primary email). */
   userEmail: string;
-  /** The audit actor who asked (the API key). */
+  /** The audit actor who asked (the API key's name). */
   requestedBy: string;
+  /** Who asked, as an identity (the API key's id): names are not unique, so checks compare this. */
+  requesterId: string;
 }
 
 export interface PasswordResetInput extends GoogleOperationInput {
@@ -72,6 +74,8 @@ export interface GoogleOperationDecision {
   tenantId: string;
   /** The caller's audit actor. */
   decidedBy: string;
+  /** The caller's identity (its API key's id), compared with the requester's. */
+  deciderId: string;
   role: string;
 }
 

@@ -25,6 +25,9 @@ export type RevealResult =
   | { kind: 'gone'; reason: 'already_revealed' | 'expired' }
   | { kind: 'unknown' };
 
+/** What a link's token points at, found without revealing or destroying anything. */
+export type LinkState = { kind: 'revealable' } | Extract<RevealResult, { kind: 'gone' | 'unknown' }>;
+
 /**
  * Secrets shown to a person exactly once, within 24 hours. Each is sealed under a data key of its own, bound to
  * tenant, secret and purpose; revealing (or finding it expired) deletes the ciphertext and the data key, so
@@ -79,6 +82,17 @@ export class OneTimeSecretStore {
     if (!row?.ciphertext || !row.dataKey || row.revealedAt || row.expiresAt <= this.now()) return undefined;
     const { token } = await this.open(row as SealedRow);
     return { token, expiresAt: row.expiresAt };
+  }
+
+  /** Whether the link can still show its secret; reads only, so a link scanner's visit changes nothing. */
+  async linkState(token: string): Promise<LinkState> {
+    const parsed = TOKEN_PATTERN.exec(token);
+    if (!parsed) return { kind: 'unknown' };
+    const row = await this.db.withTenant(parsed[1], (tx) => tx.oneTimeSecret.findUnique({ where: { tokenHash: hashOf(token) }, select: { revealedAt: true, ciphertext: true, expiresAt: true } }));
+    if (!row) return { kind: 'unknown' };
+    if (row.revealedAt) return { kind: 'gone', reason: 'already_revealed' };
+    if (!row.ciphertext || row.expiresAt <= this.now()) return { kind: 'gone', reason: 'expired' };
+    return { kind: 'revealable' };
   }
 
   /** Shows the secret once: the first call gets it and destroys it; later calls, or calls after expiry, get "gone". */

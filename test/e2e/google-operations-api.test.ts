@@ -90,16 +90,26 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     const sets = google.passwordsSet.filter((set) => set.userKey === `jane@${DOMAIN}`);
     expect(sets).toEqual([expect.objectContaining({ changePasswordAtNextLogin: true })]);
 
-    // A browser (or a chat app previewing the link) gets a button first; that does not use the secret up.
-    const page = await request(api.http).get(done.temporaryPassword.url).set('Accept', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8').expect(200);
-    expect(page.text).toContain('Show the temporary password');
-    expect(page.text).not.toContain(google.passwordsSet.find((set) => set.userKey === `jane@${DOMAIN}`)!.password);
-    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
-    const shown = await request(api.http).get(done.temporaryPassword.url).expect(200);
+    // No GET shows or uses up the password, whatever it accepts: a browser, a chat app's preview and a mail
+    // scanner (*/* or no Accept at all) get the page with its button; a JSON caller is told to POST.
+    for (const accept of ['text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', '*/*', undefined]) {
+      const page = await (accept ? request(api.http).get(done.temporaryPassword.url).set('Accept', accept) : request(api.http).get(done.temporaryPassword.url)).expect(200);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.text).toContain('Show the temporary password');
+      expect(page.text).not.toContain(sets[0].password);
+      expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    }
+    const jsonGet = await request(api.http).get(done.temporaryPassword.url).set('Accept', 'application/json').expect(405);
+    expect(jsonGet.body).toMatchObject({ statusCode: 405, code: 'method_not_allowed', message: expect.stringContaining('only by a POST') });
+    expect(jsonGet.headers.allow).toBe('POST');
+    expect(jsonGet.text).not.toContain(sets[0].password);
+    expect((await status(first.body.statusUrl)).temporaryPassword).toEqual(done.temporaryPassword);
+    const shown = await request(api.http).post(done.temporaryPassword.url).expect(200);
     expect(shown.body).toMatchObject({ user: `jane@${DOMAIN}`, temporaryPassword: sets[0].password, changeAtNextSignIn: true });
     expect(shown.headers['cache-control']).toBe('no-store');
-    const gone = await request(api.http).get(done.temporaryPassword.url).expect(410);
+    const gone = await request(api.http).get(done.temporaryPassword.url).set('Accept', 'application/json').expect(410);
     expect(gone.body.code).toBe('secret_gone');
+    await request(api.http).post(done.temporaryPassword.url).expect(410);
     const goneInBrowser = await request(api.http).post(done.temporaryPassword.url).set('Accept', 'text/html').type('form').send('').expect(410);
     expect(goneInBrowser.text).toContain('already shown');
     expect((await status(first.body.statusUrl)).temporaryPassword).toBeNull();
@@ -122,7 +132,12 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     const approved = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.manager)).expect(200);
     expect(approved.body.state.approvedBy).toBe('api-key:manager-key');
     const done = await status(started.body.statusUrl);
-    expect(done).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' } });
+    expect(done).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' }, temporaryPassword: { url: expect.any(String) } });
+    // The link of an approved administrator's reset goes to its requester and the approvers only: not to
+    // another agent, even one whose key has the requester's key's name.
+    const namesake = (await request(api.http).post('/v1/api-keys').set(bearer(keys.admin)).send({ name: 'agent-key', role: 'agent' }).expect(201)).body.key as string;
+    for (const key of [keys.manager, keys.admin]) expect((await status(started.body.statusUrl, key)).temporaryPassword).toEqual(done.temporaryPassword);
+    for (const key of [namesake, keys.auditor]) expect((await status(started.body.statusUrl, key)).temporaryPassword).toBeNull();
     // The admin reads it in a browser: the page's button posts, and the answer is the password, once.
     const html = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
     const form = await request(api.http).get(done.temporaryPassword.url).set('Accept', html).expect(200);
@@ -135,6 +150,22 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     await request(api.http).post(done.temporaryPassword.url).set('Accept', html).type('form').send('').expect(410);
     const again = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.manager)).expect(409);
     expect(again.body.code).toBe('conflict');
+  });
+
+  it("tells approvers from the requester by their key, not its name: a namesake's key approves, the requester's own is refused", async () => {
+    const issue = async () => (await request(api.http).post('/v1/api-keys').set(bearer(keys.admin)).send({ name: 'desk', role: 'manager' }).expect(201)).body.key as string;
+    const requester = await issue();
+    const namesake = await issue();
+    const started = await request(api.http).post('/v1/password-resets').set(bearer(requester)).send({ ticketRef: await openTicket('password_reset'), userEmail: `admin@${DOMAIN}` }).expect(202);
+    await until(
+      async () => (await request(api.http).get(started.body.statusUrl).set(bearer(requester)).expect(200)).body,
+      (body) => body.state?.step === 'awaiting_approval',
+    );
+    const own = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(requester)).expect(409);
+    expect(own.body.message).toContain('the requester cannot approve their own request');
+    const approved = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(namesake)).expect(200);
+    expect(approved.body.state.approvedBy).toBe('api-key:desk');
+    expect(await status(started.body.statusUrl, requester)).toMatchObject({ status: 'COMPLETED', temporaryPassword: { url: expect.stringMatching(/^\/v1\/secrets\//) } });
   });
 
   it('unlocks an admin-suspended user, refuses an abuse suspension with the reason, and offboards', async () => {

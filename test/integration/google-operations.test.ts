@@ -11,6 +11,7 @@ import {
   googleOperationWorkflowId,
   PASSWORD_RESET_WORKFLOW,
   type AccessChangeAction,
+  type GoogleOperationDecision,
   type GoogleOperationKind,
   type GoogleOperationState,
 } from '../../libs/contracts';
@@ -25,6 +26,7 @@ import { workflowHistoryText } from '../support/workflow-history';
 
 const DOMAIN = 'acme.example';
 const AGENT = 'api-key:agent-amy';
+const AGENT_ID = 'api-key:3f0c7d51-0a52-4c1e-9b1e-5c1d2f7e8a90';
 const KIND_OF: Record<string, GoogleOperationKind> = {
   [PASSWORD_RESET_WORKFLOW]: 'password-reset',
   [ACCOUNT_UNLOCK_WORKFLOW]: 'account-unlock',
@@ -97,7 +99,7 @@ describe('Google Workspace operations (real worker, PostgreSQL, simulated Google
     const handle = await client.workflow.start(workflow, {
       workflowId,
       taskQueue: CUSTODIAN_TASK_QUEUE,
-      args: [{ tenantId: forTenant, ticketRef, requestedBy: AGENT, ...args }],
+      args: [{ tenantId: forTenant, ticketRef, requestedBy: AGENT, requesterId: AGENT_ID, ...args }],
     });
     return { handle, ticketRef, workflowId };
   }
@@ -193,18 +195,20 @@ describe('Google Workspace operations (real worker, PostgreSQL, simulated Google
     expect(state).toMatchObject({ step: 'awaiting_approval', approvalDeadline: expect.any(String) });
     expect(Date.parse(state.approvalDeadline!) - Date.now()).toBeGreaterThan(23.9 * 60 * 60 * 1000);
 
-    const refused = async (decision: { tenantId: string; decidedBy: string; role: string }) => {
+    const refused = async (decision: GoogleOperationDecision) => {
       const error = await handle.executeUpdate(approvePasswordResetUpdate, { args: [decision] }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
       return ((error as WorkflowUpdateFailedError).cause as Error).message;
     };
-    expect(await refused({ tenantId, decidedBy: AGENT, role: 'manager' })).toMatch(/requester cannot approve/);
-    expect(await refused({ tenantId, decidedBy: 'api-key:agent-bob', role: 'agent' })).toMatch(/role agent cannot approve/);
-    expect(await refused({ tenantId: '00000000-0000-4000-8000-000000000000', decidedBy: 'api-key:mia', role: 'admin' })).toMatch(/another tenant/);
+    // The requester is known by identity: the same key under any name is refused.
+    expect(await refused({ tenantId, decidedBy: 'api-key:renamed', deciderId: AGENT_ID, role: 'manager' })).toMatch(/requester cannot approve/);
+    expect(await refused({ tenantId, decidedBy: 'api-key:agent-bob', deciderId: 'api-key:b0b00000-0000-4000-8000-000000000000', role: 'agent' })).toMatch(/role agent cannot approve/);
+    expect(await refused({ tenantId: '00000000-0000-4000-8000-000000000000', decidedBy: 'api-key:mia', deciderId: 'api-key:00000000-0000-4000-8000-00000000a11a', role: 'admin' })).toMatch(/another tenant/);
     expect(google.passwordsSet.filter((set) => set.userKey === `helpdesk@${DOMAIN}`)).toHaveLength(0);
 
-    const approved = await handle.executeUpdate(approvePasswordResetUpdate, { args: [{ tenantId, decidedBy: 'api-key:manager-mia', role: 'manager' }] });
-    expect(approved.approvedBy).toBe('api-key:manager-mia');
+    // Another key of the same name is another person: it may approve.
+    const approved = await handle.executeUpdate(approvePasswordResetUpdate, { args: [{ tenantId, decidedBy: AGENT, deciderId: 'api-key:00000000-0000-4000-8000-0000000000a2', role: 'manager' }] });
+    expect(approved.approvedBy).toBe(AGENT);
     expect(((await handle.result()) as GoogleOperationState).step).toBe('completed');
     expect(google.passwordsSet.filter((set) => set.userKey === `helpdesk@${DOMAIN}`)).toEqual([expect.objectContaining({ changePasswordAtNextLogin: true })]);
   });

@@ -66,7 +66,7 @@ describe('password reset survives a worker killed after Google accepted the pass
     });
 
     const temporal = await temporalClient();
-    const input: PasswordResetInput = { tenantId, ticketRef: 'CT-000001', userEmail: `jane@${DOMAIN}`, requestedBy: 'api-key:agent-amy', signOut: false };
+    const input: PasswordResetInput = { tenantId, ticketRef: 'CT-000001', userEmail: `jane@${DOMAIN}`, requestedBy: 'api-key:agent-amy', requesterId: 'api-key:0000000a-0000-4000-8000-000000000001', signOut: false };
     const handle = await temporal.client.workflow.start(PASSWORD_RESET_WORKFLOW, {
       workflowId: googleOperationWorkflowId('password-reset', tenantId, 'CT-000001'),
       taskQueue: CUSTODIAN_TASK_QUEUE,

@@ -65,7 +65,7 @@ describe('password reset of an administrator (time skipping)', () => {
 
   async function startReset(ticketRef: string) {
     await insertTicket(db, tenantId, ticketRef, 'password_reset');
-    const input: PasswordResetInput = { tenantId, ticketRef, userEmail: `admin@${DOMAIN}`, requestedBy: 'api-key:agent-amy', signOut: false };
+    const input: PasswordResetInput = { tenantId, ticketRef, userEmail: `admin@${DOMAIN}`, requestedBy: 'api-key:agent-amy', requesterId: 'api-key:0000000a-0000-4000-8000-000000000001', signOut: false };
     const handle = await env.client.workflow.start(PASSWORD_RESET_WORKFLOW, {
       workflowId: googleOperationWorkflowId('password-reset', tenantId, ticketRef),
       taskQueue: TASK_QUEUE,
@@ -108,8 +108,8 @@ describe('password reset of an administrator (time skipping)', () => {
     await worker.runUntil(async () => {
       const handle = await startReset('CT-000002');
       await env.sleep('5 hours');
-      await expect(handle.executeUpdate(cancelGoogleOperationUpdate, { args: [{ tenantId, decidedBy: 'api-key:viewer', role: 'auditor' }] })).rejects.toThrow();
-      await handle.executeUpdate(cancelGoogleOperationUpdate, { args: [{ tenantId, decidedBy: 'api-key:agent-bob', role: 'agent' }] });
+      await expect(handle.executeUpdate(cancelGoogleOperationUpdate, { args: [{ tenantId, decidedBy: 'api-key:viewer', deciderId: 'api-key:0000000a-0000-4000-8000-000000000002', role: 'auditor' }] })).rejects.toThrow();
+      await handle.executeUpdate(cancelGoogleOperationUpdate, { args: [{ tenantId, decidedBy: 'api-key:agent-bob', deciderId: 'api-key:0000000a-0000-4000-8000-000000000003', role: 'agent' }] });
       expect(((await handle.result()) as GoogleOperationState).step).toBe('cancelled');
       expect(google.passwordsSet).toEqual([]);
       expect((await ticketOf('CT-000002')).status).toBe('rejected');

@@ -21,6 +21,11 @@ export function auditActor(principal: Principal): string {
   return principal.kind === 'tenant' ? `api-key:${principal.keyName}` : `operator:${principal.keyName}`;
 }
 
+/** Who the principal is, which its name does not say (key names are not unique): its key's id. */
+export function principalId(principal: Principal): string {
+  return principal.kind === 'tenant' ? `api-key:${principal.keyId}` : `operator:${principal.keyId}`;
+}
+
 /** Role sets for the routes; auditors read, agents act, managers approve, admins administer. */
 export const ANY_TENANT_ROLE: readonly TenantRole[] = TENANT_ROLES;
 export const AGENT_OR_HIGHER: readonly TenantRole[] = ['admin', 'manager', 'agent'];

@@ -11,8 +11,8 @@ export interface GoogleOperationView {
   state: GoogleOperationState | null;
   failure: { type: string | null; message: string } | null;
   /**
-   * Password resets only, for agents and above while the password is still unseen: where the temporary
-   * password can be read, once.
+   * Password resets only, while the password is still unseen: where the temporary password can be read, once.
+   * For agents and above; for an approved administrator's reset, only its requester, managers and admins.
    */
   temporaryPassword?: { url: string; expiresAt: string } | null;
 }

@@ -6,6 +6,7 @@ import type { AppConfig } from '../../../../libs/config/app-config';
 import {
   ACCESS_CHANGE_WORKFLOW,
   ACCOUNT_UNLOCK_WORKFLOW,
+  APPROVER_ROLES,
   approvePasswordResetUpdate,
   cancelGoogleOperationUpdate,
   googleOperationStateQuery,
@@ -20,7 +21,7 @@ import {
 } from '../../../../libs/contracts';
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { OneTimeSecretStore } from '../../../../libs/secrets/one-time-secret-store';
-import { AGENT_OR_HIGHER, auditActor, type TenantPrincipal } from '../auth/principal';
+import { AGENT_OR_HIGHER, auditActor, principalId, type TenantPrincipal } from '../auth/principal';
 import { ApiError, notFound } from '../errors/api-error';
 import { APP_CONFIG } from '../platform/platform.module';
 import { executeWorkflowUpdate } from '../platform/workflow-update';
@@ -79,8 +80,8 @@ export class GoogleOperationsService {
       await this.temporal.workflow.start(WORKFLOW_TYPES[kind], {
         workflowId: googleOperationWorkflowId(kind, tenantId, request.ticketRef),
         taskQueue: this.appConfig.temporal.taskQueue,
-        args: [{ tenantId, ticketRef: request.ticketRef, userEmail: request.userEmail, requestedBy: auditActor(caller), ...request.parameters }],
-        memo: { fingerprint },
+        args: [{ tenantId, ticketRef: request.ticketRef, userEmail: request.userEmail, requestedBy: auditActor(caller), requesterId: principalId(caller), ...request.parameters }],
+        memo: { fingerprint, requesterId: principalId(caller) },
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         typedSearchAttributes: [
@@ -116,7 +117,7 @@ export class GoogleOperationsService {
     const state = await this.withDeadline(() => handle.query(googleOperationStateQuery)).catch((): GoogleOperationState | null => null);
     const failure = status === 'FAILED' ? await this.failureOf(handle.result()) : null;
     const view: GoogleOperationView = { kind, ticketRef, workflowId, status, statusUrl: `${GOOGLE_OPERATION_PATHS[kind]}/${ticketRef}`, state, failure };
-    if (kind === 'password-reset') view.temporaryPassword = await this.temporaryPasswordLink(caller, state);
+    if (kind === 'password-reset') view.temporaryPassword = await this.temporaryPasswordLink(caller, state, description.memo?.requesterId);
     return view;
   }
 
@@ -131,12 +132,17 @@ export class GoogleOperationsService {
   }
 
   private decision(caller: TenantPrincipal): GoogleOperationDecision {
-    return { tenantId: caller.tenantId, decidedBy: auditActor(caller), role: caller.role };
+    return { tenantId: caller.tenantId, decidedBy: auditActor(caller), deciderId: principalId(caller), role: caller.role };
   }
 
-  /** The one-time link, for the people who act on tickets, until someone has read the password. */
-  private async temporaryPasswordLink(caller: TenantPrincipal, state: GoogleOperationState | null): Promise<GoogleOperationView['temporaryPassword']> {
-    if (!state?.secretId || state.step !== 'completed' || !AGENT_OR_HIGHER.includes(caller.role)) return null;
+  /**
+   * The one-time link until someone has read the password: for the people who act on tickets; for an approved
+   * reset of an administrator, only for its requester and for those who may approve.
+   */
+  private async temporaryPasswordLink(caller: TenantPrincipal, state: GoogleOperationState | null, requesterId: unknown): Promise<GoogleOperationView['temporaryPassword']> {
+    if (!state?.secretId || state.step !== 'completed') return null;
+    const entitled = state.approvedBy ? APPROVER_ROLES.includes(caller.role) || principalId(caller) === requesterId : AGENT_OR_HIGHER.includes(caller.role);
+    if (!entitled) return null;
     const link = await this.secrets.pendingLink(caller.tenantId, state.secretId);
     return link ? { url: `/v1/secrets/${link.token}`, expiresAt: link.expiresAt.toISOString() } : null;
   }

@@ -37,7 +37,9 @@ export class PasswordResetsController {
 
   @Get(':ticketRef')
   @TenantRoles(ANY_TENANT_ROLE)
-  @ApiOperation({ summary: "The reset's live state; agents and above also get the one-time link to the temporary password" })
+  @ApiOperation({
+    summary: "The reset's live state; agents and above also get the one-time link to the temporary password (for an approved administrator's reset: its requester, managers and admins)",
+  })
   @ApiResponse({ status: 404, type: ApiErrorBody })
   get(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string) {
     return this.operations.get('password-reset', caller, ticketRef);

@@ -1,12 +1,16 @@
 import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { OneTimeSecretStore } from '../../../../libs/secrets/one-time-secret-store';
+import { OneTimeSecretStore, type LinkState } from '../../../../libs/secrets/one-time-secret-store';
 import { Public } from '../auth/access.decorators';
 import { ApiError, ApiErrorBody } from '../errors/api-error';
 import { askToRevealPage, escapeHtml, revealedPage, sendSecretPage } from './one-time-secret.page';
 
-/** A temporary password, shown once. The link is the only credential: whoever holds it sees the password once. */
+/**
+ * A temporary password, shown once. The link is the only credential: whoever holds it sees the password once.
+ * Only a POST shows it (the page's button, or an API client calling POST): chat apps and mail scanners GET
+ * every link they see, whatever they send as Accept, and must not use the password up.
+ */
 @ApiTags('secrets')
 @Controller('v1/secrets')
 export class OneTimeSecretsController {
@@ -14,40 +18,37 @@ export class OneTimeSecretsController {
 
   @Get(':token')
   @Public()
-  @ApiProduces('application/json', 'text/html')
+  @ApiProduces('text/html', 'application/json')
   @ApiOperation({
-    summary: 'Show a temporary password once (JSON); the secret is destroyed as it is shown (24 h at most). A browser (Accept: text/html) gets a button first',
+    summary: 'The link\'s page: a button that POSTs for the temporary password. A GET never shows the password or uses it up; a caller preferring JSON gets 405 (use POST)',
   })
+  @ApiResponse({ status: 405, type: ApiErrorBody, description: 'The password is still there: POST to this URL to see it' })
   @ApiResponse({ status: 410, type: ApiErrorBody, description: 'Already shown, or expired' })
   @ApiResponse({ status: 404, type: ApiErrorBody })
-  async show(@Param('token') token: string, @Req() request: Request, @Res() response: Response) {
-    if (wantsHtml(request)) return sendSecretPage(response, 200, askToRevealPage(token));
-    return this.reveal(token, request, response);
+  async page(@Param('token') token: string, @Req() request: Request, @Res() response: Response) {
+    noCopies(response);
+    const state = await this.secrets.linkState(token);
+    // Whoever does not ask for JSON gets the page: browsers, link previews, scanners sending */* or nothing.
+    const html = preferredType(request, 'text/html') === 'text/html';
+    if (state.kind !== 'revealable') return answerFailure(response, html, failureOf(state));
+    if (html) return sendSecretPage(response, 200, askToRevealPage(token));
+    response.setHeader('Allow', 'POST');
+    throw new ApiError(405, 'method_not_allowed', 'a temporary password is shown only by a POST to this URL (once); a GET never shows it or uses it up');
   }
 
   @Post(':token')
   @Public()
   @HttpCode(200)
   @ApiProduces('application/json', 'text/html')
-  @ApiOperation({ summary: "The browser page's button: shows the temporary password once, like the GET" })
-  @ApiResponse({ status: 410, type: ApiErrorBody })
+  @ApiOperation({ summary: 'Show the temporary password once (JSON, or the page for Accept: text/html); the secret is destroyed as it is shown (24 h at most)' })
+  @ApiResponse({ status: 410, type: ApiErrorBody, description: 'Already shown, or expired' })
+  @ApiResponse({ status: 404, type: ApiErrorBody })
   async reveal(@Param('token') token: string, @Req() request: Request, @Res() response: Response) {
-    // Nothing on the way (browser cache, proxies, the Referer of a next page) may keep a copy.
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('Pragma', 'no-cache');
-    response.setHeader('Referrer-Policy', 'no-referrer');
+    noCopies(response);
+    const html = preferredType(request, 'application/json') === 'text/html';
     const result = await this.secrets.reveal(token, `one-time-link:${request.ip ?? 'unknown'}`);
-    let failure: ApiError | undefined;
-    if (result.kind === 'unknown') failure = new ApiError(404, 'not_found', 'no such secret');
-    if (result.kind === 'gone') {
-      failure = new ApiError(410, 'secret_gone', result.reason === 'expired' ? 'this secret expired unread and was destroyed' : 'this secret was already shown and is destroyed');
-    }
-    if (failure) {
-      if (!wantsHtml(request)) throw failure;
-      return sendSecretPage(response, failure.getStatus(), { title: 'Nothing to show', body: `<p>${escapeHtml(failure.message)}.</p>` });
-    }
-    if (result.kind !== 'revealed') return undefined;
-    if (wantsHtml(request)) return sendSecretPage(response, 200, revealedPage(result.subject, result.value.reveal()));
+    if (result.kind !== 'revealed') return answerFailure(response, html, failureOf(result));
+    if (html) return sendSecretPage(response, 200, revealedPage(result.subject, result.value.reveal()));
     response.json({
       user: result.subject,
       temporaryPassword: result.value.reveal(),
@@ -58,6 +59,24 @@ export class OneTimeSecretsController {
   }
 }
 
-function wantsHtml(request: Request): boolean {
-  return request.accepts(['application/json', 'text/html']) === 'text/html';
+/** Nothing on the way (browser cache, proxies, the Referer of a next page) may keep a copy. */
+function noCopies(response: Response): void {
+  response.setHeader('Cache-Control', 'no-store');
+  response.setHeader('Pragma', 'no-cache');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+}
+
+function failureOf(state: Exclude<LinkState, { kind: 'revealable' }>): ApiError {
+  if (state.kind === 'unknown') return new ApiError(404, 'not_found', 'no such secret');
+  return new ApiError(410, 'secret_gone', state.reason === 'expired' ? 'this secret expired unread and was destroyed' : 'this secret was already shown and is destroyed');
+}
+
+function answerFailure(response: Response, html: boolean, failure: ApiError): void {
+  if (!html) throw failure;
+  sendSecretPage(response, failure.getStatus(), { title: 'Nothing to show', body: `<p>${escapeHtml(failure.message)}.</p>` });
+}
+
+/** Which of the two the caller prefers; on a tie (Accept: *\/*, or no Accept at all) `first` wins. */
+function preferredType(request: Request, first: 'text/html' | 'application/json'): string {
+  return request.accepts([first, first === 'text/html' ? 'application/json' : 'text/html']) || first;
 }
