@@ -84,6 +84,47 @@ export class CredentialStore {
     }
   }
 
+  /**
+   * Replaces a token set under the credential row's lock (SELECT ... FOR UPDATE), so across every process one
+   * caller at a time decides: `replace` sees the set as stored once the lock is held (another process may just
+   * have refreshed it) and returns a new set to store, or undefined to keep it. The new set is committed,
+   * encrypted, before this returns, i.e. before anyone can use it. Undefined when nothing is stored.
+   */
+  async replaceLocked(
+    tenantId: string,
+    provider: Provider,
+    actor: string,
+    replace: (stored: { integration: IntegrationView; tokens: TokenSet }) => Promise<TokenSet | undefined>,
+  ): Promise<{ integration: IntegrationView; tokens: TokenSet } | undefined> {
+    return this.db.withTenant(
+      tenantId,
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM integration_credentials WHERE tenant_id = ${tenantId}::uuid AND provider = ${provider} FOR UPDATE`;
+        const row = await tx.integrationCredential.findUnique({ where: { tenantId_provider: { tenantId, provider } }, include: { dataKey: true } });
+        if (!row) return undefined;
+        const dataKey = storedDataKeyOf(row.dataKey);
+        const plaintext = await this.encryption.decrypt(row.encryptedTokenSet, { tenantId, integrationId: row.id, purpose: PURPOSE }, dataKey);
+        let stored: TokenSet;
+        try {
+          stored = deserialize(plaintext);
+        } finally {
+          plaintext.fill(0);
+        }
+        const replacement = await replace({ integration: toView(row), tokens: stored });
+        if (!replacement) return { integration: toView(row), tokens: stored };
+        const ciphertext = await this.encryption.encrypt(serialize(replacement), { tenantId, integrationId: row.id, purpose: PURPOSE }, dataKey);
+        const saved = await tx.integrationCredential.update({
+          where: { id: row.id },
+          data: { encryptedTokenSet: ciphertext, scopes: replacement.scopes, accessTokenExpiresAt: replacement.expiresAt, updatedAt: new Date() },
+        });
+        await audit(tx, tenantId, actor, 'integration.credentials_updated', saved.id, { provider, externalAccount: saved.externalAccount, scopes: replacement.scopes });
+        return { integration: toView(saved), tokens: replacement };
+      },
+      // The provider's token endpoint is called while the lock is held; give it its own timeout's worth.
+      { timeoutMs: 30_000 },
+    );
+  }
+
   /** What is connected for one provider, without decrypting anything. */
   async view(tenantId: string, provider: Provider): Promise<IntegrationView | undefined> {
     const row = await this.db.withTenant(tenantId, (tx) => tx.integrationCredential.findUnique({ where: { tenantId_provider: { tenantId, provider } } }));
