@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       dbFilename: join(dataDir, 'temporal', 'dev.db'),
       // The Web UI shows decrypted payloads through the API's codec endpoint, for signed-in operators.
       uiCodecEndpoint: codecUrl,
+      uiPort: await preferredOrFreePort(8233),
       log: say,
     });
     stoppers.push(() => temporal.stop());

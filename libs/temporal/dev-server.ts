@@ -28,6 +28,8 @@ export interface TemporalDevServerOptions {
   namespace?: string;
   /** Remote codec the Web UI calls to decode payloads in the browser, sending the browser's cookies. */
   uiCodecEndpoint?: string;
+  /** The Web UI's port (any free one when unset). */
+  uiPort?: number;
   headless?: boolean;
   log?: (line: string) => void;
 }
@@ -115,7 +117,7 @@ async function startOnce(cli: string, opts: TemporalDevServerOptions, log: LogLi
     ]);
     await ensureSearchAttributes(address, namespace, log);
     if (!opts.headless) {
-      ui = await startTemporalUiServer({ temporalAddress: address, port: await freePort(), codecEndpoint: opts.uiCodecEndpoint, log });
+      ui = await startTemporalUiServer({ temporalAddress: address, port: opts.uiPort ?? (await freePort()), codecEndpoint: opts.uiCodecEndpoint, log });
     }
   } catch (error) {
     await stop();
