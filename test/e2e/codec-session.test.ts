@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client as PgClient } from 'pg';
 import request from 'supertest';
+import { makeTestCertificates } from '../support/test-certificates';
 import { ownerConnection } from '../support/test-environment';
 import { startTestApi, type TestApi } from '../support/test-api';
 
@@ -85,6 +90,20 @@ describe('codec session, CSRF and CORS', () => {
     await decodeWith(`custodian_codec_session=${'A'.repeat(43)}`).expect(401);
     // The old cookie carried the operator key itself; a key in the cookie opens nothing now.
     await decodeWith(`custodian_codec_session=${api.operatorKey}`).expect(401);
+  });
+
+  it('marks the cookie Secure when the API is served over HTTPS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custodian-codec-tls-'));
+    try {
+      const certificates = makeTestCertificates(dir);
+      const tls = createServer({ key: readFileSync(certificates.serverKey), cert: readFileSync(certificates.serverCert) }, api.app.getHttpAdapter().getInstance());
+      const response = await request(tls).post('/codec/session').disableTLSCerts().send({ operatorKey: api.operatorKey }).expect(204);
+      const setCookie = response.headers['set-cookie']![0]!;
+      expect(setCookie).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
+      expect(setCookie).not.toContain(api.operatorKey);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('marks the cookie Secure when the public URL is https', async () => {
