@@ -16,12 +16,12 @@ const NEWCOMER = 'custodian-newcomer';
 const asRoot = process.getuid?.() === 0;
 
 interface Outcome {
-  firstDataDir: string;
-  secondDataDir: string;
+  dataDirs: string[];
   port: number;
   notes: { text: string }[];
   appRole: string;
   encoding: string;
+  noteTableAfterStartingAfresh: string | null;
 }
 
 interface Account {
@@ -68,7 +68,7 @@ describe('embedded PostgreSQL from a checkout in a folder nobody else may enter'
     checkout = undefined;
   });
 
-  it('starts, accepts connections, finds its data on the next start, and leaves nothing running', async () => {
+  it('starts, accepts connections, finds its data on the next start, starts afresh without it, and leaves nothing running', async () => {
     checkout = await privateCheckout([FIXTURE]);
     const baseDir = join(checkout.dir, '.data', 'postgres');
 
@@ -77,12 +77,14 @@ describe('embedded PostgreSQL from a checkout in a folder nobody else may enter'
     expect(outcome.notes).toEqual([{ text: 'written by the first start' }]);
     expect(outcome.appRole).toBe('custodian_app');
     expect(outcome.encoding).toBe('UTF8');
-    expect(outcome.secondDataDir).toBe(outcome.firstDataDir);
+    expect(outcome.noteTableAfterStartingAfresh).toBeNull();
+    const [dataDir] = outcome.dataDirs;
+    expect(outcome.dataDirs).toEqual(Array(4).fill(dataDir));
     expect(await isPortFree(outcome.port)).toBe(true);
-    // The second instance was temporary: its cluster is gone.
-    expect(existsSync(outcome.firstDataDir)).toBe(false);
+    // The last instance was temporary: its cluster is gone.
+    expect(existsSync(dataDir)).toBe(false);
     if (!asRoot) {
-      expect(outcome.firstDataDir).toBe(join(baseDir, 'cluster'));
+      expect(dataDir).toBe(join(baseDir, 'cluster'));
       return;
     }
     const postgres = account('postgres')!;
@@ -93,8 +95,8 @@ describe('embedded PostgreSQL from a checkout in a folder nobody else may enter'
     // ... so it ran a copy it can reach, and its cluster lived outside the private folder.
     const copies = (await readdir(ROOT_STATE_DIR)).filter((name) => name.startsWith('postgres-'));
     expect(copies.some((copy) => canRead(postgres, join(ROOT_STATE_DIR, copy, 'bin', 'initdb')))).toBe(true);
-    expect(outcome.firstDataDir.startsWith(`${ROOT_STATE_DIR}/`)).toBe(true);
-    expect(outcome.firstDataDir.startsWith(await realpath(checkout.home))).toBe(false);
+    expect(dataDir.startsWith(`${ROOT_STATE_DIR}/`)).toBe(true);
+    expect(dataDir.startsWith(await realpath(checkout.home))).toBe(false);
   }, 120_000);
 
   (asRoot ? it : it.skip)('does the same for an ordinary user whose checkout only they can enter', async () => {
@@ -107,8 +109,9 @@ describe('embedded PostgreSQL from a checkout in a folder nobody else may enter'
 
     expect(outcome.notes).toEqual([{ text: 'written by the first start' }]);
     expect(outcome.appRole).toBe('custodian_app');
+    expect(outcome.noteTableAfterStartingAfresh).toBeNull();
     // Run as themselves, from their own folder: the cluster stayed in the checkout.
-    expect(outcome.firstDataDir).toBe(join(baseDir, 'cluster'));
+    expect(outcome.dataDirs).toEqual(Array(4).fill(join(baseDir, 'cluster')));
     expect(canRead(account('postgres')!, baseDir)).toBe(false);
     expect(await isPortFree(outcome.port)).toBe(true);
   }, 120_000);
