@@ -21,7 +21,8 @@ const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export class OperatorSessions {
   constructor(private readonly db: TenantScopedDatabase) {}
 
-  async open(operator: OperatorPrincipal): Promise<{ token: string; expiresAt: Date }> {
+  /** A new session for the operator; returns the token for the cookie (never stored). */
+  async open(operator: OperatorPrincipal): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + OPERATOR_SESSION_SECONDS * 1000);
@@ -30,7 +31,7 @@ export class OperatorSessions {
       this.db.prisma.operatorSession.deleteMany({ where: { expiresAt: { lte: now } } }),
       this.db.prisma.operatorSession.create({ data: { tokenHash: hashKey(token), operatorKeyId: operator.keyId, expiresAt } }),
     ]);
-    return { token, expiresAt };
+    return token;
   }
 
   /** The operator a live session stands for; undefined once it expired, was closed or its key was revoked. */

@@ -47,7 +47,7 @@ export class CodecSessionController {
   async open(@Body() body: CodecSessionDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     const principal = await this.authenticator.authenticate(body.operatorKey);
     if (principal?.kind !== 'operator') throw new ApiError(401, 'unauthorized', 'not a valid operator key');
-    const { token } = await this.sessions.open(principal);
+    const token = await this.sessions.open(principal);
     response.setHeader('Set-Cookie', operatorSessionCookie(token, { secure: this.servedOverHttps(request), maxAgeSeconds: OPERATOR_SESSION_SECONDS }));
   }
 
