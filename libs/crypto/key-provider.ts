@@ -21,6 +21,12 @@ export interface KeyVersionInfo {
   /** Retired versions no longer unwrap anything. */
   retired: boolean;
   createdAt?: Date;
+  /**
+   * When it stopped being the active version (new data keys, Temporal payloads included, went under another
+   * from then on); undefined while active, or when the provider cannot tell (AWS KMS does not record when
+   * an alias was repointed).
+   */
+  supersededAt?: Date;
 }
 
 /**

@@ -1,12 +1,16 @@
 import type { KeyVersionInUse } from './key-provider';
 
-/** A KEK version that may not be retired: it is active, or data keys are still wrapped under it. */
+/**
+ * A KEK version that may not be retired: it is active, data keys are still wrapped under it, or Temporal
+ * histories may still hold payloads encoded under it (then `allowedFrom` says when, if that can be known).
+ */
 export class KeyVersionInUseError extends Error {
-  override readonly name = 'KeyVersionInUseError';
+  override readonly name: string = 'KeyVersionInUseError';
 
   constructor(
     readonly version: string,
     detail: string,
+    readonly allowedFrom?: Date,
   ) {
     super(`KEK version ${version} cannot be retired: ${detail}`);
   }

@@ -7,7 +7,7 @@ import { AES_256_KEY_BYTES } from './aes-256-gcm';
 /**
  * The local provider's key ring on disk (JSON, mode 0600):
  *   { "format": "custodian-local-kek/v1", "keyRingId": "<uuid>", "activeVersion": "2",
- *     "versions": [{ "version": "1", "createdAt": "…", "retiredAt": "…" },            // retired: key erased
+ *     "versions": [{ "version": "1", "createdAt": "…", "supersededAt": "…", "retiredAt": "…" }, // retired: key erased
  *                  { "version": "2", "createdAt": "…", "key": "<32 bytes, base64>" }] }
  */
 export interface LocalKeyRing {
@@ -22,6 +22,8 @@ export interface LocalKeyVersion {
   createdAt: string;
   /** Base64 KEK; absent once retired. */
   key?: string;
+  /** When a rotation made another version active: new data keys stopped being wrapped under this one. */
+  supersededAt?: string;
   retiredAt?: string;
 }
 

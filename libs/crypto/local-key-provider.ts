@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { AES_256_KEY_BYTES, openAes256Gcm, sealAes256Gcm } from './aes-256-gcm';
 import { DecryptionFailedError } from './decryption-failed-error';
 import { assertEncryptionContext, encryptionContextAad, type EncryptionContext } from './encryption-context';
@@ -20,6 +21,8 @@ export interface LocalKeyProviderOptions {
  */
 export class LocalKeyProvider implements KeyProvider {
   private ring?: LocalKeyRing;
+  /** The key file's mtime when `ring` was read for new keys. */
+  private ringModifiedMs?: number;
   private readonly now: () => Date;
 
   constructor(private readonly options: LocalKeyProviderOptions) {
@@ -27,12 +30,12 @@ export class LocalKeyProvider implements KeyProvider {
   }
 
   async activeKeyVersion(): Promise<string> {
-    return (await this.keyRing()).activeVersion;
+    return (await this.currentKeyRing()).activeVersion;
   }
 
   async generateDataKey(context: EncryptionContext): Promise<GeneratedDataKey> {
     assertEncryptionContext(context);
-    const ring = await this.keyRing();
+    const ring = await this.currentKeyRing();
     const plaintextKey = randomBytes(AES_256_KEY_BYTES);
     return { plaintextKey, ...this.wrap(ring, ring.activeVersion, plaintextKey, context) };
   }
@@ -57,11 +60,16 @@ export class LocalKeyProvider implements KeyProvider {
     }
   }
 
-  /** Adds a new KEK version and makes it active; existing data keys still unwrap under their version. */
+  /**
+   * Adds a new KEK version and makes it active, recording when the old one was superseded (retiring it must
+   * wait for the Temporal payloads encoded under it); existing data keys still unwrap under their version.
+   */
   async rotate(): Promise<string> {
     const ring = await this.reload();
     const next = String(Math.max(0, ...ring.versions.map((v) => Number(v.version) || 0)) + 1);
-    const updated: LocalKeyRing = { ...ring, activeVersion: next, versions: [...ring.versions, newLocalKeyVersion(next, this.now())] };
+    const now = this.now();
+    const versions = ring.versions.map((v) => (v.version === ring.activeVersion ? { ...v, supersededAt: now.toISOString() } : v));
+    const updated: LocalKeyRing = { ...ring, activeVersion: next, versions: [...versions, newLocalKeyVersion(next, now)] };
     await writeLocalKeyRing(this.options.path, updated);
     this.ring = updated;
     return next;
@@ -70,13 +78,19 @@ export class LocalKeyProvider implements KeyProvider {
   async listVersions(): Promise<KeyVersionInfo[]> {
     const ring = await this.reload();
     const kekId = `local:${ring.keyRingId}`;
-    return ring.versions.map((v) => ({
-      kekId,
-      version: v.version,
-      active: v.version === ring.activeVersion,
-      retired: v.key === undefined,
-      createdAt: new Date(v.createdAt),
-    }));
+    return ring.versions.map((v, index) => {
+      const active = v.version === ring.activeVersion;
+      // Key files written before supersededAt was recorded: the next version was made active when it was created.
+      const supersededAt = v.supersededAt ?? (active ? undefined : ring.versions[index + 1]?.createdAt);
+      return {
+        kekId,
+        version: v.version,
+        active,
+        retired: v.key === undefined,
+        createdAt: new Date(v.createdAt),
+        ...(supersededAt ? { supersededAt: new Date(supersededAt) } : {}),
+      };
+    });
   }
 
   /** Erases the version's key material from the file; anything still wrapped under it is lost, hence the checks. */
@@ -89,7 +103,7 @@ export class LocalKeyProvider implements KeyProvider {
     await assertVersionUnused(version, inUse);
     const updated: LocalKeyRing = {
       ...ring,
-      versions: ring.versions.map((v) => (v.version === version ? { version, createdAt: v.createdAt, retiredAt: this.now().toISOString() } : v)),
+      versions: ring.versions.map((v) => (v.version === version ? { version, createdAt: v.createdAt, supersededAt: v.supersededAt, retiredAt: this.now().toISOString() } : v)),
     };
     await writeLocalKeyRing(this.options.path, updated);
     this.ring = updated;
@@ -122,6 +136,21 @@ export class LocalKeyProvider implements KeyProvider {
 
   private async keyRing(): Promise<LocalKeyRing> {
     this.ring ??= await loadOrCreateLocalKeyRing(this.options.path, this.now);
+    return this.ring;
+  }
+
+  /**
+   * The key ring as it is on disk now, for choosing the version new keys go under: a rotation by the operator
+   * (keys:rotate, another process) takes effect in running processes at once, so nothing keeps wrapping under
+   * a superseded version that someone will retire after its payloads have aged out.
+   */
+  private async currentKeyRing(): Promise<LocalKeyRing> {
+    if (!this.ring) return this.keyRing();
+    const modifiedMs = (await stat(this.options.path).catch(() => undefined))?.mtimeMs;
+    if (modifiedMs !== this.ringModifiedMs) {
+      await this.reload();
+      this.ringModifiedMs = modifiedMs;
+    }
     return this.ring;
   }
 

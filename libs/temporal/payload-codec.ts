@@ -13,6 +13,11 @@ export const ENCRYPTED_PAYLOAD_ENCODING = 'binary/encrypted';
 export const ENCRYPTION_KEY_ID_METADATA = 'encryption-key-id';
 /** The payload's data key wrapped by the KEK, so any process with KMS access can decode it. */
 export const ENCRYPTION_WRAPPED_KEY_METADATA = 'encryption-wrapped-key';
+/**
+ * How long one data key encrypts new payloads by default. After a KEK rotation, payloads are still encoded
+ * under the old version for up to this long (the data key in use was wrapped under it).
+ */
+export const PAYLOAD_DATA_KEY_LIFETIME_MS = 60 * 60_000;
 /** Codec data keys are bound to this context (KMS EncryptionContext), apart from any tenant's keys. */
 export const PAYLOAD_CODEC_CONTEXT: EncryptionContext = { tenantId: 'custodian', integrationId: 'temporal-payload-codec' };
 
@@ -45,8 +50,8 @@ const maxPayloadsPerKey = 2 ** 30;
  *
  * Each payload carries its data key wrapped by the KeyProvider (metadata `encryption-wrapped-key`) and
  * `encryption-key-id`, so payloads written before a KEK rotation still decode while that KEK version is
- * not retired: retire a version only after the namespace's retention period has passed since the last
- * payload encoded under it. Data = IV (12) | ciphertext | tag (16) of the protobuf-encoded original
+ * not retired: keys:rotate --retire waits until the namespace's retention period has passed since the last
+ * payload encoded under it (libs/crypto/kek-retirement.ts). Data = IV (12) | ciphertext | tag (16) of the protobuf-encoded original
  * payload; the AAD binds the key id.
  *
  * Decoding refuses (DecryptionFailedError `not_encrypted`) every payload that is not `binary/encrypted`:
@@ -65,7 +70,7 @@ export class PayloadEncryptionCodec implements PayloadCodec {
   constructor(options: PayloadEncryptionCodecOptions) {
     this.provider = options.keyProvider;
     this.now = options.now ?? Date.now;
-    this.dataKeyLifetimeMs = options.dataKeyLifetimeMs ?? 60 * 60_000;
+    this.dataKeyLifetimeMs = options.dataKeyLifetimeMs ?? PAYLOAD_DATA_KEY_LIFETIME_MS;
     this.keys = new DataKeyUnwrapper(options.keyProvider, options.cache ?? new DataKeyCache({ maxEntries: 100, ttlMs: this.dataKeyLifetimeMs }));
   }
 

@@ -92,7 +92,9 @@ describe('credential store: envelope-encrypted OAuth tokens in PostgreSQL', () =
     const before = await ownerQueryAsTenant(owner, tenantId, 'SELECT encrypted_token_set FROM integration_credentials');
     const oldVersion = await provider.activeKeyVersion();
     const newVersion = await provider.rotate();
-    await expect(retireKeyVersion(testEnv().ownerUrl, provider, oldVersion)).rejects.toThrow(KeyVersionInUseError);
+    // This test is about data keys: no Temporal history keeps payloads here (see kek-retirement.test.ts for those).
+    const noHistory = { history: { retentionMs: 0, retentionSource: 'test' }, payloadKeyLifetimeMs: 0 };
+    await expect(retireKeyVersion(testEnv().ownerUrl, provider, oldVersion, noHistory)).rejects.toThrow(KeyVersionInUseError);
 
     expect(await rewrapDataKeys(testEnv().ownerUrl, provider)).toEqual({ activeVersion: newVersion, rewrapped: 1, failed: [] });
     const after = await ownerQueryAsTenant(owner, tenantId, 'SELECT encrypted_token_set FROM integration_credentials');
@@ -100,7 +102,7 @@ describe('credential store: envelope-encrypted OAuth tokens in PostgreSQL', () =
     const version = await ownerQueryAsTenant(owner, tenantId, 'SELECT kek_version FROM data_keys WHERE tenant_id = $1', [tenantId]);
     expect(version.rows[0].kek_version).toBe(newVersion);
 
-    await retireKeyVersion(testEnv().ownerUrl, provider, oldVersion);
+    await retireKeyVersion(testEnv().ownerUrl, provider, oldVersion, noHistory);
     const fresh = new CredentialStore(db, new EnvelopeEncryption(provider));
     expect((await fresh.load(tenantId, 'jira'))!.tokens.refreshToken!.reveal()).toBe('jira-REFRESH');
   });

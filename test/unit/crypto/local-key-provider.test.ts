@@ -149,6 +149,37 @@ describe('LocalKeyProvider rotation', () => {
     expect((await worker.unwrapDataKey(generated.wrappedKey, context)).equals(generated.plaintextKey)).toBe(true);
   });
 
+  it('records when each version stopped being active (and derives it for key files written before that was recorded)', async () => {
+    let now = new Date('2026-01-01T00:00:00.000Z');
+    const provider = new LocalKeyProvider({ path, now: () => now });
+    await provider.activeKeyVersion();
+    now = new Date('2026-02-01T00:00:00.000Z');
+    await provider.rotate();
+    now = new Date('2026-03-01T00:00:00.000Z');
+    await provider.rotate();
+    expect((await provider.listVersions()).map((v) => [v.version, v.supersededAt?.toISOString()])).toEqual([
+      ['1', '2026-02-01T00:00:00.000Z'],
+      ['2', '2026-03-01T00:00:00.000Z'],
+      ['3', undefined],
+    ]);
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    for (const version of file.versions) delete version.supersededAt;
+    writeFileSync(path, JSON.stringify(file));
+    expect((await new LocalKeyProvider({ path }).listVersions()).map((v) => v.supersededAt?.toISOString())).toEqual([
+      '2026-02-01T00:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+      undefined,
+    ]);
+  });
+
+  it('wraps new keys under the version made active by another process at once, so a running process does not keep using a superseded one', async () => {
+    const worker = new LocalKeyProvider({ path });
+    expect((await worker.generateDataKey(context)).kekVersion).toBe('1');
+    await new LocalKeyProvider({ path }).rotate();
+    expect(await worker.activeKeyVersion()).toBe('2');
+    expect((await worker.generateDataKey(context)).kekVersion).toBe('2');
+  });
+
   it('keeps stored values readable across a rotation through EnvelopeEncryption', async () => {
     const provider = new LocalKeyProvider({ path });
     const encryption = new EnvelopeEncryption(provider);
