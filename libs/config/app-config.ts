@@ -3,6 +3,7 @@ import { CUSTODIAN_TASK_QUEUE } from '../contracts/task-queues';
 import { ConfigError } from './config-error';
 import { loadTemporalTlsConfig, type TemporalTlsConfig } from './temporal-tls-config';
 import { loadGoogleConfig, type GoogleConfig } from './google-config';
+import { loadJiraConfig, type JiraConfig } from './jira-config';
 
 /** The settings the API and the worker read from their environment, with the same names in every setting
  * (npm start, tests, docker-compose.yml). Bad values stop the process at start-up with a clear message. */
@@ -24,6 +25,8 @@ export interface AppConfig {
   tickets: { attachmentMaxBytes: number };
   /** Null when no Google OAuth client is configured. */
   google: GoogleConfig | null;
+  /** Null when no Atlassian OAuth app is configured. */
+  jira: JiraConfig | null;
 }
 
 /**
@@ -78,6 +81,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     },
     tickets: { attachmentMaxBytes: integer(env, 'TICKET_ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024) },
     google: loadGoogleConfig(env, `http://${api.host}:${api.port}`),
+    jira: loadJiraConfig(env, `http://${api.host}:${api.port}`),
   };
 }
 

@@ -16,6 +16,7 @@ describe('app config', () => {
       },
       tickets: { attachmentMaxBytes: 10 * 1024 * 1024 },
       google: null,
+      jira: null,
     });
   });
 

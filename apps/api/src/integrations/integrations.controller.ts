@@ -1,12 +1,12 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseEnumPipe, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Param, ParseEnumPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { CredentialStore, type Provider } from '../../../../libs/connectors/credential-store';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
-import { ADMIN_ONLY, auditActor, type TenantPrincipal, type TenantRole } from '../auth/principal';
-import { ApiErrorBody, notFound } from '../errors/api-error';
+import { ADMIN_ONLY, type TenantPrincipal, type TenantRole } from '../auth/principal';
+import { ApiErrorBody } from '../errors/api-error';
 import { GoogleConnectService } from './google-connect.service';
+import { JiraConnectService } from './jira-connect.service';
 
 const PROVIDERS = ['google', 'jira'] as const;
 const INTEGRATION_READERS: readonly TenantRole[] = ['admin', 'auditor'];
@@ -19,6 +19,7 @@ export class IntegrationsController {
   constructor(
     private readonly credentials: CredentialStore,
     private readonly google: GoogleConnectService,
+    private readonly jira: JiraConnectService,
   ) {}
 
   @Get()
@@ -30,18 +31,13 @@ export class IntegrationsController {
   }
 
   @Delete(':provider')
-  @HttpCode(204)
   @TenantRoles(ADMIN_ONLY)
   @ApiOperation({
-    summary: 'Disconnect a provider: Google grants are revoked at Google first (200 with the outcome); then the credential and its data key are deleted',
+    summary:
+      'Disconnect a provider (200 with the outcome): Google grants are revoked at Google first; Atlassian has no API to revoke a Jira grant (remove the app under the Atlassian account). Then the credential and its data key are deleted',
   })
   @ApiResponse({ status: 502, type: ApiErrorBody, description: 'Google did not confirm the revocation; nothing was deleted' })
-  async remove(@CurrentTenant() caller: TenantPrincipal, @Param('provider', new ParseEnumPipe(PROVIDERS)) provider: Provider, @Res({ passthrough: true }) response: Response) {
-    if (provider === 'google') {
-      response.status(200);
-      return this.google.disconnect(caller);
-    }
-    if (!(await this.credentials.remove(caller.tenantId, provider, auditActor(caller)))) throw notFound('integration');
-    return undefined;
+  remove(@CurrentTenant() caller: TenantPrincipal, @Param('provider', new ParseEnumPipe(PROVIDERS)) provider: Provider) {
+    return provider === 'google' ? this.google.disconnect(caller) : this.jira.disconnect(caller);
   }
 }

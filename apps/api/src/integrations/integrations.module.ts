@@ -6,14 +6,20 @@ import { GoogleConnectService } from './google-connect.service';
 import { googleOAuthProvider } from './google-oauth.provider';
 import { GoogleSsoOrgUnitsController } from './google-sso-org-units.controller';
 import { IntegrationsController } from './integrations.controller';
+import { JiraConnectController } from './jira-connect.controller';
+import { JiraConnectService } from './jira-connect.service';
+import { atlassianOAuthProvider, jiraSiteStoreProvider } from './jira-oauth.provider';
 import { OAuthConnectStates } from './oauth-connect-states';
 
 @Module({
-  controllers: [GoogleConnectController, GoogleSsoOrgUnitsController, IntegrationsController],
+  controllers: [GoogleConnectController, GoogleSsoOrgUnitsController, JiraConnectController, IntegrationsController],
   providers: [
     GoogleConnectService,
     OAuthConnectStates,
     googleOAuthProvider,
+    JiraConnectService,
+    atlassianOAuthProvider,
+    jiraSiteStoreProvider,
     { provide: GoogleSsoOrgUnitsStore, inject: [TenantScopedDatabase], useFactory: (db: TenantScopedDatabase) => new GoogleSsoOrgUnitsStore(db) },
   ],
 })
