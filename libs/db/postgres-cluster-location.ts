@@ -5,7 +5,7 @@ import type { OsAccount } from './postgres-account';
 import { rootStateDir } from './root-state-dir';
 
 /** In each cluster's folder under ROOT_STATE_DIR: the baseDir it belongs to. */
-const BASE_DIR_FILE = 'base-dir';
+export const BASE_DIR_FILE = 'base-dir';
 
 export interface ClusterLocation {
   /** The cluster's data directory (PGDATA); its parent is private to the server's account. */

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chown, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chown, cp, mkdir, mkdtemp, readdir, readFile, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../../libs/config/repo-root';
+import { BASE_DIR_FILE } from '../../libs/db/postgres-cluster-location';
+import { ROOT_STATE_DIR } from '../../libs/db/root-state-dir';
 
 export interface PrivateCheckout {
   /** A folder of mode 0700, like a home directory. */
@@ -32,5 +34,18 @@ export async function privateCheckout(files: string[], owner?: { uid: number; gi
     await chown(home, owner.uid, owner.gid);
     await chown(dir, owner.uid, owner.gid);
   }
-  return { home, dir, remove: () => rm(home, { recursive: true, force: true }) };
+  const realHome = await realpath(home);
+  return {
+    home,
+    dir,
+    remove: async () => {
+      await rm(home, { recursive: true, force: true });
+      // Clusters root's PostgreSQL kept for this checkout, which a failed run did not get to delete.
+      const clusters = join(ROOT_STATE_DIR, 'clusters');
+      for (const name of await readdir(clusters).catch(() => [])) {
+        const baseDir = await readFile(join(clusters, name, BASE_DIR_FILE), 'utf8').catch(() => '');
+        if (baseDir.startsWith(`${realHome}/`)) await rm(join(clusters, name), { recursive: true, force: true });
+      }
+    },
+  };
 }
