@@ -10,6 +10,7 @@ import { runMigrations } from '../libs/db/migration-runner';
 import { startEmbeddedPostgres } from '../libs/db/embedded-postgres';
 import { startTemporalDevServer } from '../libs/temporal';
 import { startGoogleWorkspaceSimulator } from '../test/fakes/google/google-workspace-simulator';
+import { startJiraCloudSimulator } from '../test/fakes/jira/jira-cloud-simulator';
 
 // async-exit-hook runs every registered hook on SIGINT/SIGTERM, then exits.
 const onExit = require('async-exit-hook') as (hook: (done: () => void) => void) => void;
@@ -18,6 +19,8 @@ const root = repoRoot();
 const dataDir = join(root, '.data');
 /** The demo tenant's Workspace domain on the built-in Google simulator. */
 const DEMO_DOMAIN = 'demo.example';
+/** The demo Jira site on the built-in Jira Cloud simulator: a fixed cloudId, so restarts keep naming the same site. */
+const DEMO_JIRA_CLOUD_ID = 'de300de3-0000-4000-8000-00000000ca5e';
 
 interface DevCredentials {
   operatorKey: string;
@@ -99,9 +102,28 @@ async function main(): Promise<void> {
     say(`Google Workspace simulator for ${DEMO_DOMAIN} at ${google.rootUrl}`);
   }
 
+  // Without a real Atlassian OAuth app, Jira Cloud is the built-in simulator: site "demo", project DEMO, a few dozen issues.
+  let simulatedJira: Record<string, string> = {};
+  if (!process.env.JIRA_CLIENT_ID) {
+    const jira = await startJiraCloudSimulator({
+      port: await preferredOrFreePort(8091),
+      sites: [{ cloudId: DEMO_JIRA_CLOUD_ID, name: 'demo', projects: [{ id: '10000', key: 'DEMO', name: 'Demo service desk' }] }],
+      issuesPerProject: 36,
+    });
+    stoppers.push(() => jira.stop());
+    simulatedJira = {
+      JIRA_CLIENT_ID: jira.oauthClient.clientId,
+      JIRA_CLIENT_SECRET: jira.oauthClient.clientSecret,
+      JIRA_AUTH_BASE_URL: jira.authBaseUrl,
+      JIRA_API_BASE_URL: jira.apiBaseUrl,
+    };
+    say(`Jira Cloud simulator (site https://demo.atlassian.net, project DEMO, 36 issues) at ${jira.apiBaseUrl}`);
+  }
+
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...simulatedGoogle,
+    ...simulatedJira,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     PORT: String(port),
@@ -118,6 +140,7 @@ async function main(): Promise<void> {
   const demo = await ensureDemoTenant(apiUrl, ownerUrl!);
   // The simulator forgets its grants when it stops, so the demo tenant consents again on every start.
   if (simulatedGoogle.GOOGLE_CLIENT_ID) await connectDemoTenantToGoogle(apiUrl, demo.adminApiKey);
+  if (simulatedJira.JIRA_CLIENT_ID) await connectDemoTenantToJira(apiUrl, demo.adminApiKey);
 
   console.log(`
   Custodian is running. Ctrl-C stops everything.
@@ -237,6 +260,19 @@ async function connectDemoTenantToGoogle(apiUrl: string, adminApiKey: string): P
   const connected = await fetch(callback);
   if (!connected.ok) throw new Error(`the demo tenant's Google connection failed (${connected.status})`);
   say(`demo tenant connected to Google Workspace (${DEMO_DOMAIN}, simulated)`);
+}
+
+/** The Jira admin's consent, as a browser would give it: our connect URL, Atlassian's consent redirect, our callback. */
+async function connectDemoTenantToJira(apiUrl: string, adminApiKey: string): Promise<void> {
+  const started = await fetch(`${apiUrl}/v1/integrations/jira/connect`, { headers: { authorization: `Bearer ${adminApiKey}` } });
+  if (!started.ok) throw new Error(`could not start the demo tenant's Jira connection (${started.status})`);
+  const { consentUrl } = (await started.json()) as { consentUrl: string };
+  const consent = await fetch(consentUrl, { redirect: 'manual' });
+  const callback = consent.headers.get('location');
+  if (consent.status !== 302 || !callback) throw new Error(`the Jira simulator refused the demo consent (${consent.status})`);
+  const connected = await fetch(callback);
+  if (!connected.ok) throw new Error(`the demo tenant's Jira connection failed (${connected.status})`);
+  say('demo tenant connected to Jira Cloud (https://demo.atlassian.net, simulated)');
 }
 
 main().catch(async (error: unknown) => {
