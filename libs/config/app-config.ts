@@ -4,6 +4,7 @@ import { ConfigError } from './config-error';
 import { loadTemporalTlsConfig, type TemporalTlsConfig } from './temporal-tls-config';
 import { loadGoogleConfig, type GoogleConfig } from './google-config';
 import { loadJiraConfig, type JiraConfig } from './jira-config';
+import { trustProxySetting } from './trust-proxy';
 
 /** The settings the API and the worker read from their environment, with the same names in every setting
  * (npm start, tests, docker-compose.yml). Bad values stop the process at start-up with a clear message. */
@@ -18,6 +19,8 @@ export interface AppConfig {
     codecCorsOrigins: string[];
     /** The API's address as browsers reach it (API_PUBLIC_URL); https there makes the codec cookie Secure. */
     publicUrl?: string;
+    /** Express's `trust proxy` (TRUST_PROXY): hops or proxy addresses whose X-Forwarded-For names the client. */
+    trustProxy: number | string[];
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   tenantLifecycle: TenantLifecycleConfig;
@@ -68,6 +71,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     codecCorsOrigins: origins(env, 'CODEC_CORS_ORIGINS'),
     publicUrl: publicUrl(env, 'API_PUBLIC_URL'),
+    trustProxy: trustProxySetting(env, 'TRUST_PROXY'),
   };
   return {
     databaseUrl: postgresUrl(env, 'DATABASE_URL'),

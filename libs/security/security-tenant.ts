@@ -6,7 +6,8 @@ import type { TenantScopedDatabase, TenantTransaction } from '../db';
  * platform tenant is never one of "all tenants" of a breach). A fixed id, so every process finds it.
  */
 export const SECURITY_TENANT_ID = '5ec0de5c-0000-4000-8000-000000000001';
-const SECURITY_TENANT_SLUG = 'custodian-security-desk';
+/** Reserved: a customer tenant holding it would make creating the desk's tenant, and every report, fail. */
+export const SECURITY_TENANT_SLUG = 'custodian-security-desk';
 
 /**
  * Work inside the security desk's tenant, creating it first if this database has never seen it: a bootstrap

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createOperatorKey } from '../../apps/api/src/auth/operator-key-issuer';
 import { loadAppConfig } from '../../libs/config/app-config';
@@ -8,7 +8,8 @@ import { googleOAuthFromConfig } from '../../libs/connectors/google/google-oauth
 import { GoogleWorkspaceConnections } from '../../libs/connectors/google/google-workspace-connections';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
-import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+import { createPrismaClient, TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+import { custodianDataConverter } from '../../libs/temporal/data-converter';
 import { OneTimeSecretStore } from '../../libs/secrets/one-time-secret-store';
 import { TicketAttachmentStore } from '../../libs/tickets/ticket-attachment-store';
 import { appPrisma, startTestWorker, temporalClient, testEnv, testPayloadCodec } from './test-environment';
@@ -25,11 +26,18 @@ export interface TestApi {
 
 /** The real API (and the real worker) over the test servers, as a user reaches them: over HTTP. */
 export async function startTestApi(
-  options: { bodyLimitBytes?: number; withWorker?: boolean; env?: Record<string, string> } = {},
+  options: {
+    bodyLimitBytes?: number;
+    withWorker?: boolean;
+    env?: Record<string, string>;
+    /** The API's own PostgreSQL and Temporal instead of the test servers' (e.g. an address where nothing listens). */
+    databaseUrl?: string;
+    temporalAddress?: string;
+  } = {},
 ): Promise<TestApi> {
-  const prisma = appPrisma();
+  const prisma = options.databaseUrl ? createPrismaClient(options.databaseUrl, { poolSize: 1 }) : appPrisma();
   const db = new TenantScopedDatabase(prisma);
-  const temporal = await temporalClient();
+  const temporal = options.temporalAddress ? lazyTemporalClient(options.temporalAddress) : await temporalClient();
   const config = loadAppConfig({
     ...process.env,
     API_BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? 16 * 1024),
@@ -58,4 +66,13 @@ export async function startTestApi(
       await prisma.$disconnect();
     },
   };
+}
+
+/**
+ * A client that connects on first use, so an API can start against a Temporal that is down. Without gRPC
+ * retries: a retry timer of a call to nowhere would otherwise fire after close and throw in a later test.
+ */
+function lazyTemporalClient(address: string): { client: Client; close(): Promise<void> } {
+  const connection = Connection.lazy({ address, interceptors: [] });
+  return { client: new Client({ connection, dataConverter: custodianDataConverter(testPayloadCodec()) }), close: () => connection.close() };
 }

@@ -20,6 +20,9 @@ export async function createApiApp(dependencies: PlatformDependencies): Promise<
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // request.ip (the report form's rate limit, the audit of secret links) is the client's address only through
+  // the proxies TRUST_PROXY names; anyone else's X-Forwarded-For is ignored.
+  app.set('trust proxy', dependencies.config.api.trustProxy);
   app.useBodyParser('json', { limit: dependencies.config.api.bodyLimitBytes, strict: true });
   // Body-parser failures happen before Nest's filters see the request: answer them in the same shape.
   app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {

@@ -1,15 +1,22 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Controller, Get, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { Client } from '@temporalio/client';
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { Public } from '../auth/access.decorators';
+import { ApiError, ApiErrorBody } from '../errors/api-error';
 
 const CHECK_DEADLINE_MS = 2_000;
 
+/**
+ * Public, so it says only which dependency is down: the reason (hostnames, ports, driver messages) goes to
+ * the server's log, never to whoever asks.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
@@ -20,17 +27,26 @@ export class HealthController {
   @Get()
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'PostgreSQL and Temporal reachable: 200, else 503' })
-  check() {
-    return this.health.check([
-      () => this.probe('database', () => this.db.prisma.$queryRaw`SELECT 1`),
-      () =>
-        this.probe('temporal', () =>
-          this.temporal.withDeadline(Date.now() + CHECK_DEADLINE_MS, () =>
-            this.temporal.workflowService.getSystemInfo({}),
+  @ApiOperation({ summary: 'PostgreSQL and Temporal reachable: 200, else 503 naming what is unreachable' })
+  @ApiResponse({ status: 503, type: ApiErrorBody, description: 'details: [{ "database": "up", "temporal": "down" }]' })
+  async check() {
+    try {
+      return await this.health.check([
+        () => this.probe('database', () => this.db.prisma.$queryRaw`SELECT 1`),
+        () =>
+          this.probe('temporal', () =>
+            this.temporal.withDeadline(Date.now() + CHECK_DEADLINE_MS, () =>
+              this.temporal.workflowService.getSystemInfo({}),
+            ),
           ),
-        ),
-    ]);
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const { details } = error.getResponse() as HealthCheckResult;
+      const statuses = Object.fromEntries(Object.entries(details).map(([dependency, { status }]) => [dependency, status]));
+      const down = Object.keys(statuses).filter((dependency) => statuses[dependency] !== 'up');
+      throw new ApiError(503, 'service_unavailable', `unreachable: ${down.join(', ')}`, [statuses]);
+    }
   }
 
   private async probe(key: string, reach: () => Promise<unknown>) {
@@ -42,7 +58,8 @@ export class HealthController {
       await Promise.race([reach(), timeout]);
       return indicator.up();
     } catch (error) {
-      return indicator.down({ message: (error as Error).message });
+      this.logger.warn(`${key} is unreachable: ${error instanceof Error ? error.message : String(error)}`);
+      return indicator.down();
     }
   }
 }

@@ -5,7 +5,8 @@ import type { SecurityDeskConfig } from '../../../../libs/security/security-desk
 import { SECURITY_DESK_CONFIG } from './security-desk-config.provider';
 
 /**
- * Rate limit of the public report endpoint, per client address. Its own options and storage instead of
+ * Rate limit of the public report endpoint, per client address: request.ip, the connecting peer's address
+ * unless TRUST_PROXY names that peer as a proxy, then the client the proxies name. Its own options and storage instead of
  * ThrottlerModule's global ones, so no other route is limited by it (and it by no other). Named "default"
  * so a refusal carries the standard Retry-After header.
  */

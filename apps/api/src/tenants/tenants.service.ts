@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { appendAuditEvent } from '../../../../libs/audit';
 import { TenantScopedDatabase } from '../../../../libs/db';
+import { SECURITY_TENANT_SLUG } from '../../../../libs/security/security-tenant';
 import { ApiKeysService, type IssuedApiKeyView } from '../auth/api-keys.service';
 import { ApiError } from '../errors/api-error';
 import { isUniqueViolation } from '../platform/prisma-errors';
@@ -26,6 +27,7 @@ export class TenantsService {
     request: { slug: string; name: string; adminKeyName?: string },
     createdBy: string,
   ): Promise<{ tenant: TenantView; adminApiKey: IssuedApiKeyView }> {
+    if (request.slug === SECURITY_TENANT_SLUG) throw new ApiError(409, 'conflict', `the slug "${request.slug}" is reserved for the platform's security desk`);
     const tenantId = randomUUID();
     try {
       return await this.db.withTenant(tenantId, async (tx) => {
