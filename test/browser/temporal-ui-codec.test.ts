@@ -80,7 +80,8 @@ describe('Temporal Web UI decodes payloads through the codec for a signed-in ope
     const page = await context.newPage();
     try {
       expect(await openReset(page)).toBe(401);
-      await page.waitForLoadState('networkidle');
+      // The input as the server stores it: our codec's envelope, its plaintext nowhere on the page.
+      await page.getByText('encryption-key-id').first().waitFor({ state: 'visible', timeout: 15_000 });
       expect(await page.locator('body').innerText()).not.toContain(USER_EMAIL);
       await page.screenshot({ path: join(OUTPUT, 'temporal-ui-codec-signed-out.png'), fullPage: true });
 
