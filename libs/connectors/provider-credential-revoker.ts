@@ -5,8 +5,9 @@ import type { TenantCredentialRevoker } from './tenant-credential-revoker';
 
 /**
  * Revokes a tenant's grants at each provider before its credentials are destroyed. Google: the refresh token
- * revokes the whole grant. Jira has no connector yet, so a Jira credential is reported as not revoked rather
- * than claimed. Best effort: a failure is an outcome, never a throw.
+ * revokes the whole grant. Atlassian offers no API to revoke a 3LO grant (the account holder removes the app
+ * under their Atlassian account), so a Jira credential is reported as not revoked rather than claimed; destroying
+ * it here still leaves Custodian unable to use the grant. Best effort: a failure is an outcome, never a throw.
  */
 export class ProviderCredentialRevoker implements TenantCredentialRevoker {
   constructor(private readonly options: { credentials: CredentialStore; googleOAuth: GoogleOAuth | null }) {}
@@ -22,7 +23,8 @@ export class ProviderCredentialRevoker implements TenantCredentialRevoker {
 
   private async revoke(tenantId: string, provider: 'google' | 'jira'): Promise<CredentialRevocationOutcome> {
     const oauth = this.options.googleOAuth;
-    if (provider !== 'google' || !oauth) return { provider, outcome: 'failed', detail: 'no connector' };
+    if (provider === 'jira') return { provider, outcome: 'failed', detail: 'Atlassian has no API to revoke a Jira grant; remove Custodian under the Atlassian account' };
+    if (!oauth) return { provider, outcome: 'failed', detail: 'no connector' };
     try {
       const stored = await this.options.credentials.load(tenantId, provider);
       if (!stored) return { provider, outcome: 'none' };
