@@ -7,6 +7,7 @@ import type { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
 import type { SecurityDeskConfig } from '../libs/security/security-desk-config';
 import { createBreachActivities } from './breach.activities';
 import { createGoogleOperationActivities } from './google-operation.activities';
+import { createJiraSyncActivities, type JiraSyncEngine } from './jira-sync.activities';
 import { createOneTimeSecretExpiryActivities } from './one-time-secret-expiry.activities';
 import { createSecurityReportActivities } from './security-report.activities';
 import { createTenantDeletionActivities } from './tenant-deletion.activities';
@@ -29,6 +30,8 @@ export interface ActivityDependencies {
   google: GoogleDirectoryProvider;
   /** Temporary passwords, sealed and shown once. */
   secrets: OneTimeSecretStore;
+  /** The Jira sync engine; null when no Atlassian OAuth app is configured. */
+  jiraSync?: JiraSyncEngine | null;
 }
 
 /** Every activity the worker registers, built over its dependencies. */
@@ -41,5 +44,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createTenantExportActivities(deps),
     ...createGoogleOperationActivities(deps),
     ...createOneTimeSecretExpiryActivities(deps),
+    ...createJiraSyncActivities(deps),
   };
 }

@@ -8,3 +8,4 @@ export * from './password-reset.workflow';
 export * from './account-unlock.workflow';
 export * from './access-change.workflow';
 export * from './one-time-secret-expiry.workflow';
+export * from './jira-sync.workflow';

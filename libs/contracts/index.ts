@@ -3,6 +3,7 @@ export * from './search-attributes';
 export * from './tickets';
 export * from './ticket-edits';
 export * from './jira-sync';
+export * from './jira-sync-engine';
 export * from './ticket-intake';
 export * from './business-calendar';
 export * from './vulnerability-report';

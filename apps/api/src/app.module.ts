@@ -9,6 +9,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { JiraSyncConfigsModule } from './jira-sync-configs/jira-sync-configs.module';
+import { JiraSyncModule } from './jira-sync/jira-sync.module';
 import { LoggingModule } from './platform/logging.module';
 import { PlatformModule, type PlatformDependencies } from './platform/platform.module';
 import { SecurityReportsModule } from './security-reports/security-reports.module';
@@ -21,7 +22,7 @@ export class AppModule {
   static register(dependencies: PlatformDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule, GoogleOperationsModule, JiraSyncConfigsModule],
+      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule, GoogleOperationsModule, JiraSyncConfigsModule, JiraSyncModule],
     };
   }
 }

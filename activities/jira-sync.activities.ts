@@ -1,0 +1,88 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { appendAuditEvent } from '../libs/audit';
+import { JiraConnectorError } from '../libs/connectors/jira/jira-errors';
+import type { JiraSyncActivities, JiraSyncItem } from '../libs/contracts';
+import type { TenantScopedDatabase } from '../libs/db';
+import { JIRA_SYNC_ACTOR, type JiraPairSync } from '../libs/jira-sync/jira-pair-sync';
+import type { JiraSiteSync } from '../libs/jira-sync/jira-site-sync';
+import { JiraSyncRetry } from '../libs/jira-sync/jira-sync-retry';
+import type { JiraSyncSignals } from '../libs/jira-sync/jira-sync-signals';
+import type { JiraSyncStateStore } from '../libs/jira-sync/jira-sync-state-store';
+import { jiraActivityFailureOf } from './jira-activity-failure';
+
+/** The sync engine as the worker runs it; null when no Atlassian app is configured (every activity refuses). */
+export interface JiraSyncEngine {
+  pairs: JiraPairSync;
+  sites: JiraSiteSync;
+  states: JiraSyncStateStore;
+  signals: JiraSyncSignals;
+}
+
+export interface JiraSyncActivityDependencies {
+  db: TenantScopedDatabase;
+  jiraSync?: JiraSyncEngine | null;
+}
+
+/**
+ * Thin: each activity calls the engine and turns its failures into activity failures (Jira's type, retryable
+ * or not, Retry-After as the next delay). Every pair attempt that fails is audited and kept as the sync's last
+ * error; successes are audited by the engine in the transaction that applies them.
+ */
+export function createJiraSyncActivities({ db, jiraSync }: JiraSyncActivityDependencies): JiraSyncActivities {
+  const engine = (): JiraSyncEngine => {
+    if (!jiraSync) throw ApplicationFailure.nonRetryable('no Atlassian OAuth app is configured (JIRA_CLIENT_ID); Jira sync is off', 'JiraNotConnected');
+    return jiraSync;
+  };
+  return {
+    prepareJiraSync: (tenantId) => failuresMapped(() => engine().sites.prepare(tenantId)),
+    refreshJiraWebhooks: (tenantId) => failuresMapped(() => engine().sites.refreshWebhooks(tenantId)),
+    planJiraReconcile: (tenantId) => failuresMapped(() => engine().sites.plan(tenantId)),
+    findChangedJiraIssues: (tenantId, _startedAt, pageToken) => failuresMapped(() => engine().sites.changedIssues(tenantId, pageToken)),
+    completeJiraReconcile: (tenantId, startedAt) => failuresMapped(() => engine().sites.complete(tenantId, startedAt)),
+    signalJiraSync: ({ tenantId, tick }) => engine().signals.tick(tenantId, tick),
+
+    async syncJiraPair(tenantId: string, item: JiraSyncItem) {
+      const { pairs, states } = engine();
+      try {
+        const result = await pairs.sync(tenantId, item);
+        if (result.outcome !== 'not-synced') await states.recordOutcome(tenantId, { success: true });
+        return result;
+      } catch (error) {
+        const failure = activityFailureOf(error);
+        await states.recordOutcome(tenantId, { success: false, error: `${failure.type ?? 'Error'}: ${failure.message}` }).catch(() => undefined);
+        await db
+          .withTenant(tenantId, (tx) =>
+            appendAuditEvent(tx, tenantId, {
+              actor: JIRA_SYNC_ACTOR,
+              action: 'jira.sync.attempt_failed',
+              target: 'issueKey' in item ? item.issueKey : item.ticketId,
+              outcome: 'failure',
+              details: {
+                ...('issueKey' in item ? { issueKey: item.issueKey, direction: 'from-jira' } : { ticketId: item.ticketId, direction: 'to-jira' }),
+                errorType: failure.type ?? 'Error',
+                retryable: !failure.nonRetryable,
+                jiraRequestId: error instanceof JiraConnectorError ? error.requestId : null,
+              },
+            }),
+          )
+          .catch(() => undefined);
+        throw failure;
+      }
+    },
+  };
+}
+
+async function failuresMapped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw activityFailureOf(error);
+  }
+}
+
+function activityFailureOf(error: unknown): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof JiraConnectorError) return jiraActivityFailureOf(error);
+  if (error instanceof JiraSyncRetry) return ApplicationFailure.retryable(error.message, error.name);
+  return ApplicationFailure.retryable((error as Error)?.message ?? String(error), (error as Error)?.name ?? 'Error');
+}

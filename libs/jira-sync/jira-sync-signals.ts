@@ -1,0 +1,68 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import {
+  JIRA_RECONCILE_INTERVAL,
+  JIRA_SYNC_TICK_WORKFLOW,
+  JIRA_SYNC_WORKFLOW,
+  JIRA_WEBHOOK_REFRESH_INTERVAL,
+  jiraIssueChangedSignal,
+  jiraReconcileScheduleId,
+  jiraReconcileSignal,
+  jiraRefreshWebhooksSignal,
+  jiraSyncWorkflowId,
+  jiraTicketChangedSignal,
+  jiraWebhookRefreshScheduleId,
+  TENANT_ID_SEARCH_ATTRIBUTE,
+  type JiraSyncInput,
+  type JiraSyncTick,
+} from '../contracts';
+
+/**
+ * How the API (webhook deliveries, ticket edits) and the Schedules reach a tenant's sync workflow: always
+ * signal-with-start, so a signal is never lost to a workflow that is not running (it starts, with the TenantId
+ * search attribute operators find it by).
+ */
+export class JiraSyncSignals {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  issueChanged(tenantId: string, issueKey: string): Promise<void> {
+    return this.send(tenantId, (options) => this.client.workflow.signalWithStart(JIRA_SYNC_WORKFLOW, { ...options, signal: jiraIssueChangedSignal, signalArgs: [{ issueKey }] }));
+  }
+
+  ticketChanged(tenantId: string, ticketId: string): Promise<void> {
+    return this.send(tenantId, (options) => this.client.workflow.signalWithStart(JIRA_SYNC_WORKFLOW, { ...options, signal: jiraTicketChangedSignal, signalArgs: [{ ticketId }] }));
+  }
+
+  tick(tenantId: string, tick: JiraSyncTick): Promise<void> {
+    const signal = tick === 'reconcile' ? jiraReconcileSignal : jiraRefreshWebhooksSignal;
+    return this.send(tenantId, (options) => this.client.workflow.signalWithStart(JIRA_SYNC_WORKFLOW, { ...options, signal, signalArgs: [] }));
+  }
+
+  /** The reconciliation and webhook-refresh Schedules of a tenant; made once, found after. */
+  async ensureSchedules(tenantId: string): Promise<void> {
+    const schedules: [string, Duration, JiraSyncTick][] = [
+      [jiraReconcileScheduleId(tenantId), JIRA_RECONCILE_INTERVAL, 'reconcile'],
+      [jiraWebhookRefreshScheduleId(tenantId), JIRA_WEBHOOK_REFRESH_INTERVAL, 'refresh-webhooks'],
+    ];
+    for (const [scheduleId, every, tick] of schedules) {
+      try {
+        await this.client.schedule.create({
+          scheduleId,
+          spec: { intervals: [{ every }] },
+          action: { type: 'startWorkflow', workflowType: JIRA_SYNC_TICK_WORKFLOW, taskQueue: this.taskQueue, args: [{ tenantId, tick }], typedSearchAttributes: [{ key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId }] },
+          policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+          typedSearchAttributes: [{ key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId }],
+        });
+      } catch (error) {
+        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+      }
+    }
+  }
+
+  private async send(tenantId: string, signal: (options: { workflowId: string; taskQueue: string; args: [JiraSyncInput]; typedSearchAttributes: { key: typeof TENANT_ID_SEARCH_ATTRIBUTE; value: string }[] }) => Promise<unknown>): Promise<void> {
+    await signal({ workflowId: jiraSyncWorkflowId(tenantId), taskQueue: this.taskQueue, args: [{ tenantId }], typedSearchAttributes: [{ key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId }] });
+  }
+}

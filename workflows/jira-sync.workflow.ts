@@ -1,0 +1,176 @@
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  JIRA_SYNC_CONCURRENCY,
+  jiraIssueChangedSignal,
+  jiraReconcileSignal,
+  jiraRefreshWebhooksSignal,
+  jiraSyncItemKey,
+  jiraSyncStatusQuery,
+  jiraTicketChangedSignal,
+  type JiraChangedIssuesPage,
+  type JiraSyncActivities,
+  type JiraSyncCarriedState,
+  type JiraSyncInput,
+  type JiraSyncItem,
+  type JiraSyncTickInput,
+} from '../libs/contracts';
+
+// Jira's 429/5xx are retried with its Retry-After (the failure's nextRetryDelay); 400/403/404 and a revoked
+// grant are not (the connector marks them non-retryable). Attempts are capped so one broken issue cannot stall
+// its place in the queue for ever: it is counted as a failure and the next webhook or reconciliation retries it.
+const pairActivities = proxyActivities<JiraSyncActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+});
+const siteActivities = proxyActivities<JiraSyncActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+});
+const tickActivities = proxyActivities<JiraSyncActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+/** A revoked grant stops the sync where the Temporal UI shows it; an admin connects Jira again. */
+const STOPPING_FAILURES = new Set(['JiraReconsentRequired', 'JiraScopesRefused', 'JiraNotConnected']);
+
+/**
+ * One tenant's Jira sync, for as long as the integration lives. Signals enqueue pairs (an issue from a webhook
+ * or a search, a ticket from an edit); each pair is synced by one activity that reads both sides and decides
+ * per field, so the order deliveries arrive in does not matter, and a pair is never synced twice at once (a
+ * pair signalled while in flight runs again after). Reconciliation (a Schedule's signal, and the first run's
+ * backfill) searches Jira for issues updated since the watermark and tickets changed since it, and moves the
+ * watermark only after all of them synced. Continues as new when Temporal suggests it, carrying the queue.
+ */
+export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
+  const { tenantId } = input;
+  const carried: JiraSyncCarriedState = input.carried ?? {
+    queue: [],
+    reconcileRequested: true,
+    refreshRequested: false,
+    counters: { synced: 0, failures: 0, conflicts: 0 },
+    lastError: null,
+  };
+  const queue = new Map<string, JiraSyncItem>(carried.queue.map((item) => [jiraSyncItemKey(item), item]));
+  const inFlight = new Set<string>();
+  const again = new Set<string>();
+  const counters = { ...carried.counters };
+  let lastError = carried.lastError;
+  let reconcileRequested = carried.reconcileRequested;
+  let refreshRequested = carried.refreshRequested;
+  let reconciling = false;
+  let stopping: ApplicationFailure | undefined;
+
+  const enqueue = (item: JiraSyncItem) => {
+    const key = jiraSyncItemKey(item);
+    if (inFlight.has(key)) again.add(key);
+    else queue.set(key, item);
+  };
+  setHandler(jiraIssueChangedSignal, ({ issueKey }) => enqueue({ issueKey }));
+  setHandler(jiraTicketChangedSignal, ({ ticketId }) => enqueue({ ticketId }));
+  setHandler(jiraReconcileSignal, () => void (reconcileRequested = true));
+  setHandler(jiraRefreshWebhooksSignal, () => void (refreshRequested = true));
+  setHandler(jiraSyncStatusQuery, () => ({ backlog: queue.size + inFlight.size, inFlight: inFlight.size, reconciling, counters: { ...counters }, lastError }));
+
+  const failed = (error: unknown): void => {
+    const cause = error instanceof ActivityFailure ? error.cause : error;
+    const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+    lastError = `${type ?? 'Error'}: ${(cause as Error)?.message ?? String(cause)}`;
+    if (type && STOPPING_FAILURES.has(type)) stopping = ApplicationFailure.nonRetryable(`Jira sync stopped: ${(cause as Error).message}`, type);
+  };
+
+  const syncPair = async (key: string, item: JiraSyncItem): Promise<void> => {
+    inFlight.add(key);
+    try {
+      const result = await pairActivities.syncJiraPair(tenantId, item);
+      if (result.outcome === 'synced') counters.synced += 1;
+      counters.conflicts += result.conflicts.length;
+      if (result.followUp) enqueue({ issueKey: result.followUp });
+    } catch (error) {
+      counters.failures += 1;
+      failed(error);
+    } finally {
+      inFlight.delete(key);
+      if (again.delete(key)) queue.set(key, item);
+    }
+  };
+
+  const startReady = (running: Set<Promise<void>>) => {
+    for (const [key, item] of queue) {
+      if (running.size >= JIRA_SYNC_CONCURRENCY) return;
+      if (inFlight.has(key)) continue;
+      queue.delete(key);
+      const done: Promise<void> = syncPair(key, item).finally(() => running.delete(done));
+      running.add(done);
+    }
+  };
+  const running = new Set<Promise<void>>();
+
+  /** Syncs everything queued now (and what arrives meanwhile) until nothing is queued or running. */
+  const drain = async () => {
+    for (;;) {
+      startReady(running);
+      if (running.size === 0) return;
+      await Promise.race(running);
+      if (stopping) throw stopping;
+    }
+  };
+
+  let failuresBefore = counters.failures;
+  const reconcile = async () => {
+    reconciling = true;
+    try {
+      const plan = await siteActivities.planJiraReconcile(tenantId);
+      for (const ticketId of plan.ticketIds) enqueue({ ticketId });
+      let pageToken: string | null = null;
+      do {
+        const page: JiraChangedIssuesPage = await siteActivities.findChangedJiraIssues(tenantId, plan.startedAt, pageToken);
+        for (const issueKey of page.issueKeys) enqueue({ issueKey });
+        pageToken = page.nextPageToken;
+        // Sync as pages arrive, so a backfill of thousands of issues keeps the queue (and history) small.
+        await drain();
+      } while (pageToken);
+      await drain();
+      if (counters.failures === failuresBefore) await siteActivities.completeJiraReconcile(tenantId, plan.startedAt);
+    } finally {
+      reconciling = false;
+    }
+  };
+  try {
+    await siteActivities.prepareJiraSync(tenantId);
+  } catch (error) {
+    failed(error);
+    throw stopping ?? error;
+  }
+
+  for (;;) {
+    await condition(() => queue.size > 0 || reconcileRequested || refreshRequested || workflowInfo().continueAsNewSuggested);
+    if (workflowInfo().continueAsNewSuggested && running.size === 0) {
+      await continueAsNew<typeof jiraSyncWorkflow>({
+        tenantId,
+        carried: { queue: [...queue.values()], reconcileRequested, refreshRequested, counters, lastError },
+      });
+    }
+    try {
+      if (refreshRequested) {
+        refreshRequested = false;
+        await siteActivities.refreshJiraWebhooks(tenantId);
+      }
+      await drain();
+      if (reconcileRequested) {
+        reconcileRequested = false;
+        failuresBefore = counters.failures;
+        await reconcile();
+      }
+    } catch (error) {
+      if (stopping) throw stopping;
+      failed(error);
+      if (stopping) throw stopping;
+    }
+  }
+}
+
+/** Started by a Schedule: passes its tick to the tenant's sync workflow, starting it if it is not running. */
+export async function jiraSyncTickWorkflow(input: JiraSyncTickInput): Promise<void> {
+  await tickActivities.signalJiraSync(input);
+}
