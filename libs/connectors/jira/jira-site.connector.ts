@@ -95,7 +95,7 @@ export class JiraSite {
   }
 
   async editIssue(issueKey: string, fields: JiraIssueFields): Promise<JiraResponse<void>> {
-    const { requestId } = await this.call('issue edit', (client) => client.issues.editIssue({ issueIdOrKey: issueKey, fields: fields as never, notifyUsers: false }));
+    const { requestId } = await this.call('issue edit', (client) => client.issues.editIssue({ issueIdOrKey: issueKey, fields: fields as never }));
     return { data: undefined, requestId };
   }
 
@@ -117,7 +117,7 @@ export class JiraSite {
   }
 
   updateComment(issueKey: string, commentId: string, body: JiraDocument): Promise<JiraResponse<Version3Models.Comment>> {
-    return this.call('comment update', (client) => client.issueComments.updateComment({ issueIdOrKey: issueKey, id: commentId, body, notifyUsers: false }));
+    return this.call('comment update', (client) => client.issueComments.updateComment({ issueIdOrKey: issueKey, id: commentId, body }));
   }
 
   getChangelog(issueKey: string, page: { startAt?: number; maxResults?: number } = {}): Promise<JiraResponse<Version3Models.PageChangelog>> {

@@ -90,6 +90,8 @@ const ROUTES: Route[] = [
     pattern: /^\/issue\/([^/]+)$/,
     scope: 'write:jira-work',
     serve: (c, e, r, [key]) => {
+      // Jira lets only administrators edit without notifying watchers; the app account is not one.
+      if (e.query.get('notifyUsers') === 'false') throw new JiraRefusal(403, ['To discard the user notification either admin or project admin permissions are required.']);
       c.site.editIssue(key, (e.body?.fields as Record<string, unknown>) ?? {}, (e.body?.update as Record<string, unknown>) ?? {}, c.grant.accountId);
       sendJson(r, 204);
     },

@@ -50,6 +50,7 @@ describe('Jira Cloud simulator (real jira.js over HTTP)', () => {
   it('refuses an edit of status, an unknown priority and a missing summary with 400 naming the field', async () => {
     const error = await client.issues.editIssue({ issueIdOrKey: 'DEMO-1', fields: { status: { name: 'Done' }, priority: { name: 'Urgent!' } } }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 400, response: { data: { errors: { status: expect.stringContaining("Field 'status' cannot be set"), priority: 'The priority selected is invalid.' } } } });
+    await expect(client.issues.editIssue({ issueIdOrKey: 'DEMO-1', fields: { summary: 'quietly' }, notifyUsers: false })).rejects.toMatchObject({ status: 403 });
     await expect(client.issues.createIssue({ fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' } } as never })).rejects.toMatchObject({ status: 400, response: { data: { errors: { summary: expect.any(String) } } } });
   });
 
@@ -97,6 +98,7 @@ describe('Jira Cloud simulator (real jira.js over HTTP)', () => {
     let receiver: Server;
     let received: { headers: IncomingHttpHeaders; body: Record<string, unknown> }[];
     let url: string;
+    let failFirst = false;
 
     beforeAll(async () => {
       receiver = createServer((request, response) => {
@@ -104,6 +106,10 @@ describe('Jira Cloud simulator (real jira.js over HTTP)', () => {
         request.on('data', (chunk: Buffer) => chunks.push(chunk));
         request.on('end', () => {
           received.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> });
+          if (failFirst) {
+            failFirst = false;
+            response.statusCode = 503;
+          }
           response.end();
         });
       });
@@ -137,6 +143,16 @@ describe('Jira Cloud simulator (real jira.js over HTTP)', () => {
       client = new Version3Client({ host: jira.siteApiBase(), authentication: { oauth2: { accessToken: jira.issueTokens().accessToken } } });
       await client.webhooks.deleteWebhookById({ webhookIds: [id] });
       expect(jira.webhooks.registered).toEqual([]);
+    });
+
+    it('retries a delivery the receiver answered with 5xx, with the same identifier and X-Atlassian-Webhook-Retry', async () => {
+      await client.webhooks.registerDynamicWebhooks({ url: url.replace('secret-123', 'flaky'), webhooks: [{ events: ['comment_created'], jqlFilter: 'project = DEMO' }] });
+      failFirst = true;
+      jira.site.addComment('DEMO-7', adfParagraph('first try fails'), jira.people[0].accountId);
+      await jira.webhooks.settle();
+      expect(received.map((delivery) => delivery.headers['x-atlassian-webhook-retry'])).toEqual([undefined, '1']);
+      expect(new Set(received.map((delivery) => delivery.headers['x-atlassian-webhook-identifier'])).size).toBe(1);
+      expect(jira.webhooks.outcomes.slice(-2).map((outcome) => outcome.status)).toEqual([503, 200]);
     });
 
     it('holds deliveries and sends them reversed, twice (same identifier, X-Atlassian-Webhook-Retry) or never', async () => {
