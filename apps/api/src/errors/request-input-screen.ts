@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from './api-error';
 
 /** Deeper than any request body of this API; far short of what would exhaust a recursive walk later on. */
-export const MAX_INPUT_DEPTH = 32;
+const MAX_INPUT_DEPTH = 32;
 
 // Keys that reach an object's prototype instead of becoming a field: class-transformer assigns them without
 // the whitelist ever seeing an unknown property, so they are refused here as the unknown fields they are.
@@ -26,22 +26,22 @@ function findUnacceptableInput(request: Request): ApiError | undefined {
 }
 
 function walk(root: 'query' | 'body', value: unknown): ApiError | undefined {
-  const pending: { field: string; value: unknown; depth: number }[] = [{ field: '', value, depth: 0 }];
+  // Depth first, each object's fields pushed last to first: the first offending field in the request's order is named.
+  const pending: { field: string; objectKey?: string; value: unknown; depth: number }[] = [{ field: root, value, depth: 0 }];
   for (let item = pending.pop(); item; item = pending.pop()) {
-    const { field, value: current, depth } = item;
-    const name = field || root;
+    const { field, objectKey, value: current, depth } = item;
+    if (objectKey?.includes('\u0000')) return refusal(field, `the field name ${JSON.stringify(field)} contains a NUL character (\\u0000)`);
+    if (objectKey !== undefined && PROTOTYPE_KEYS.has(objectKey)) return refusal(field, `property ${field} should not exist`);
     if (typeof current === 'string') {
-      if (current.includes('\u0000')) return refusal(name, `${name} must not contain a NUL character (\\u0000)`);
+      if (current.includes('\u0000')) return refusal(field, `${field} must not contain a NUL character (\\u0000)`);
       continue;
     }
     if (typeof current !== 'object' || current === null) continue;
-    if (depth >= MAX_INPUT_DEPTH) return refusal(name, `the ${root} is nested more than ${MAX_INPUT_DEPTH} levels deep`);
-    // Pushed last to first, so the first offending field in the request's own order is the one named.
-    for (const key of Object.keys(current).reverse()) {
-      const child = Array.isArray(current) ? `${name}[${key}]` : field ? `${field}.${key}` : key;
-      if (key.includes('\u0000')) return refusal(field || root, `a field name in ${field || `the ${root}`} contains a NUL character (\\u0000)`);
-      if (!Array.isArray(current) && PROTOTYPE_KEYS.has(key)) return refusal(child, `property ${child} should not exist`);
-      pending.push({ field: child, value: (current as Record<string, unknown>)[key], depth: depth + 1 });
+    if (depth >= MAX_INPUT_DEPTH) return refusal(field, `the ${root} is nested more than ${MAX_INPUT_DEPTH} levels deep`);
+    const array = Array.isArray(current);
+    for (const childKey of Object.keys(current).reverse()) {
+      const child = array ? `${field}[${childKey}]` : depth === 0 ? childKey : `${field}.${childKey}`;
+      pending.push({ field: child, objectKey: array ? undefined : childKey, value: (current as Record<string, unknown>)[childKey], depth: depth + 1 });
     }
   }
   return undefined;
