@@ -10,7 +10,9 @@ import type { SimulatedJiraWebhooks } from './simulated-jira-webhooks';
 import { JqlError, parseJql } from './simulated-jql';
 
 const API = '/rest/api/3';
+/** Jira returns at most 100 issues a page with fields, 5000 with ids (and keys) only. */
 const SEARCH_PAGE_MAX = 100;
+const SEARCH_PAGE_MAX_IDS = 5000;
 
 /** What one REST request is served with: the site named in the URL and the grant behind the bearer token. */
 export interface RestContext {
@@ -279,7 +281,10 @@ export function serveJiraRest(context: RestContext, exchange: JiraExchange, resp
 function search(context: RestContext, response: ServerResponse, input: Record<string, unknown>): void {
   const jql = typeof input.jql === 'string' ? input.jql : '';
   const parsed = parseJql(jql, (accountId) => context.site.users.get(accountId));
-  const maxResults = Math.min(SEARCH_PAGE_MAX, Math.max(1, Number(input.maxResults ?? 50) || 50));
+  // The enhanced search returns only ids unless asked for fields.
+  const fields = listOf(input.fields) ?? ['id'];
+  const idsOnly = fields.every((field) => field === 'id' || field === 'key');
+  const maxResults = Math.min(idsOnly ? SEARCH_PAGE_MAX_IDS : SEARCH_PAGE_MAX, Math.max(1, Number(input.maxResults ?? 50) || 50));
   let offset = 0;
   if (typeof input.nextPageToken === 'string' && input.nextPageToken !== '') {
     const token = decodePageToken(input.nextPageToken);
@@ -289,9 +294,9 @@ function search(context: RestContext, response: ServerResponse, input: Record<st
   const matching = [...context.site.issues.values()].filter((issue) => parsed.matches(issue)).sort(parsed.compare);
   const page = matching.slice(offset, offset + maxResults);
   const isLast = offset + maxResults >= matching.length;
-  const options = { fields: listOf(input.fields) ?? ['*navigable'], expand: listOf(input.expand), properties: listOf(input.properties) };
+  const options = { fields, expand: listOf(input.expand), properties: listOf(input.properties) };
   sendJson(response, 200, {
-    issues: page.map((issue) => context.resources.issueResource(issue, options)),
+    issues: page.map((issue) => (idsOnly ? { id: issue.id, ...(fields.includes('key') ? { key: issue.key } : {}) } : context.resources.issueResource(issue, options))),
     // As on Jira Cloud, the last page carries no nextPageToken at all.
     ...(isLast ? {} : { nextPageToken: Buffer.from(JSON.stringify({ jql, offset: offset + maxResults })).toString('base64url') }),
     isLast,

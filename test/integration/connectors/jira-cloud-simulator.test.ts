@@ -71,6 +71,10 @@ describe('Jira Cloud simulator (real jira.js over HTTP)', () => {
     expect(pages).toBe(Math.ceil(jira.site.issues.size / 3));
     const posted = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({ jql: `project in (DEMO) AND updated >= "${new Date(Date.now() + 3_600_000).toISOString().slice(0, 16).replace('T', ' ')}"` });
     expect(posted.issues).toEqual([]);
+    // Without `fields`, the enhanced search returns ids only, up to 5000 a page.
+    const ids = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({ jql: 'project = DEMO', maxResults: 5000 });
+    expect(ids.issues).toHaveLength(jira.site.issues.size);
+    expect(ids.issues!.every((issue) => Object.keys(issue).join() === 'id')).toBe(true);
     await expect(client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql: 'colour = red' })).rejects.toMatchObject({ status: 400, response: { data: { errorMessages: [expect.stringContaining("Field 'colour' does not exist")] } } });
   });
 
@@ -88,7 +92,7 @@ describe('Jira Cloud simulator (real jira.js over HTTP)', () => {
   it('stores issue properties (201 new, 200 replaced) and finds issues by them in JQL', async () => {
     await client.issueProperties.setIssueProperty({ issueIdOrKey: 'DEMO-4', propertyKey: 'custodian', propertyValue: { ticketId: 'CT-000042' } });
     expect(await client.issueProperties.getIssueProperty({ issueIdOrKey: 'DEMO-4', propertyKey: 'custodian' })).toEqual({ key: 'custodian', value: { ticketId: 'CT-000042' } });
-    const found = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql: 'issue.property[custodian].ticketId = "CT-000042"' });
+    const found = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql: 'issue.property[custodian].ticketId = "CT-000042"', fields: ['key'] });
     expect(found.issues!.map((issue) => issue.key)).toEqual(['DEMO-4']);
     await client.issueProperties.deleteIssueProperty({ issueIdOrKey: 'DEMO-4', propertyKey: 'custodian' });
     await expect(client.issueProperties.getIssueProperty({ issueIdOrKey: 'DEMO-4', propertyKey: 'custodian' })).rejects.toMatchObject({ status: 404 });
