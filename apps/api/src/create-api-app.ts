@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
@@ -9,6 +9,7 @@ import { codecCors } from './codec/codec-cors';
 import { ApiExceptionFilter, asBodyParserError } from './errors/api-exception.filter';
 import { screenRequestInput } from './errors/request-input-screen';
 import { createValidationPipe } from './errors/validation-pipe';
+import { buildOpenApiDocument } from './platform/openapi-document';
 import { serveTenantPage } from './tenant-page/serve-tenant-page';
 import type { PlatformDependencies } from './platform/platform.module';
 
@@ -38,15 +39,6 @@ export async function createApiApp(dependencies: PlatformDependencies): Promise<
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Custodian API')
-      .setDescription('Sensitive IT and compliance operations as durable workflows, per tenant.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A tenant (ck_…) or operator (co_…) API key' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

@@ -27,7 +27,12 @@ export class ApiErrorBody {
   @ApiProperty({ example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'validation_failed' }) code!: ApiErrorCode;
   @ApiProperty({ example: 'summary must be shorter than or equal to 200 characters' }) message!: string;
-  @ApiPropertyOptional({ description: 'Per-field problems for validation_failed', type: 'array', items: { type: 'object' } })
+  @ApiPropertyOptional({
+    description: 'Per-field problems for validation_failed; other codes may carry what they concern',
+    type: 'array',
+    items: { type: 'object' },
+    example: [{ field: 'summary', problems: ['summary must be shorter than or equal to 200 characters'] }],
+  })
   details?: unknown[];
 }
 
