@@ -48,6 +48,8 @@ export interface JiraCloudSimulatorOptions {
   /** How long a rotated-out refresh token may still be used; Atlassian's is 10 minutes, the default here none, so any reuse shows. */
   refreshTokenReuseLeewayMs?: number;
   webhookRetry?: { maxRetries: number; delayMs: number };
+  /** How far /search/jql trails writes (Jira's index lag; reconcileIssues reads given ids fresh); 0 when absent. */
+  searchLagMs?: number;
 }
 
 export interface JiraCloudSimulator {
@@ -104,6 +106,7 @@ export async function startJiraCloudSimulator(options: JiraCloudSimulatorOptions
     const site = new SimulatedJiraSite(
       { cloudId, url: siteOption.url ?? `https://${siteOption.name}.atlassian.net`, name: siteOption.name, users: [appAccount, ...people], projects: siteOption.projects ?? [] },
       clock,
+      options.searchLagMs,
     );
     for (const project of site.projects.values()) if (options.issuesPerProject) site.seedIssues(project.key, options.issuesPerProject, people[0]?.accountId ?? appAccount.accountId);
     sites.set(cloudId, site);

@@ -68,7 +68,7 @@ const ROUTES: Route[] = [
       sendJson(r, 200, found.map((user) => c.resources.userResource(user.accountId)));
     },
   },
-  { method: 'GET', pattern: /^\/search\/jql$/, scope: 'read:jira-work', serve: (c, e, r) => search(c, r, { jql: e.query.get('jql'), nextPageToken: e.query.get('nextPageToken'), maxResults: e.query.get('maxResults'), fields: e.query.get('fields'), expand: e.query.get('expand'), properties: e.query.get('properties') }) },
+  { method: 'GET', pattern: /^\/search\/jql$/, scope: 'read:jira-work', serve: (c, e, r) => search(c, r, { jql: e.query.get('jql'), nextPageToken: e.query.get('nextPageToken'), maxResults: e.query.get('maxResults'), fields: e.query.get('fields'), expand: e.query.get('expand'), properties: e.query.get('properties'), reconcileIssues: e.query.get('reconcileIssues') }) },
   { method: 'POST', pattern: /^\/search\/jql$/, scope: 'read:jira-work', serve: (c, e, r) => search(c, r, e.body ?? {}) },
   {
     method: 'POST',
@@ -291,7 +291,7 @@ function search(context: RestContext, response: ServerResponse, input: Record<st
     if (!token || token.jql !== jql) throw new JiraRefusal(400, ['The provided next page token is invalid or expired.']);
     offset = token.offset;
   }
-  const matching = [...context.site.issues.values()].filter((issue) => parsed.matches(issue)).sort(parsed.compare);
+  const matching = context.site.searchable(listOf(input.reconcileIssues)).filter((issue) => parsed.matches(issue)).sort(parsed.compare);
   const page = matching.slice(offset, offset + maxResults);
   const isLast = offset + maxResults >= matching.length;
   const options = { fields, expand: listOf(input.expand), properties: listOf(input.properties) };

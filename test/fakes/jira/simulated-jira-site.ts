@@ -58,7 +58,15 @@ export class SimulatedJiraSite {
   private nextAttachmentId = 10000;
   private readonly nextNumber = new Map<string, number>();
 
-  constructor(seed: SiteSeed, private readonly clock: SimulatedClock) {
+  /** Each issue's states as the search index got them, kept only when search lags (searchLagMs > 0). */
+  private readonly searchIndex = new Map<string, { at: number; issue: SimulatedIssue }[]>();
+
+  constructor(
+    seed: SiteSeed,
+    private readonly clock: SimulatedClock,
+    /** How far /search/jql trails writes, as Jira's search index does; 0 means it never does. */
+    private readonly searchLagMs = 0,
+  ) {
     this.cloudId = seed.cloudId;
     this.url = seed.url;
     this.name = seed.name;
@@ -252,6 +260,7 @@ export class SimulatedJiraSite {
       ...values,
     };
     this.issues.set(issue.key, issue);
+    this.index(issue);
     return issue;
   }
 
@@ -368,7 +377,34 @@ export class SimulatedJiraSite {
     return issue.updated;
   }
 
+  /**
+   * The issues as /search/jql sees them: each as it was `searchLagMs` ago (issues created since are missing),
+   * except those named in reconcileIssues, which Jira reads fresh (read-after-write).
+   */
+  searchable(reconcileIssueIds: string[] = []): SimulatedIssue[] {
+    if (this.searchLagMs === 0) return [...this.issues.values()];
+    const cutoff = this.clock.now() - this.searchLagMs;
+    const visible: SimulatedIssue[] = [];
+    for (const issue of this.issues.values()) {
+      if (reconcileIssueIds.includes(issue.id)) {
+        visible.push(issue);
+        continue;
+      }
+      const indexed = this.searchIndex.get(issue.key)?.filter((entry) => entry.at <= cutoff).pop();
+      if (indexed) visible.push(indexed.issue);
+    }
+    return visible;
+  }
+
+  private index(issue: SimulatedIssue): void {
+    if (this.searchLagMs === 0) return;
+    const states = this.searchIndex.get(issue.key) ?? [];
+    states.push({ at: this.clock.now(), issue: structuredClone(issue) });
+    this.searchIndex.set(issue.key, states.slice(-20));
+  }
+
   private emit(event: SiteEvent): void {
+    this.index(event.issue);
     for (const listener of this.listeners) listener(event);
   }
 }

@@ -205,6 +205,25 @@ describe('Jira Cloud simulator (real jira.js over HTTP)', () => {
     });
   });
 
+  it('lags search behind writes when asked to, as Jira\'s index does, except for reconcileIssues', async () => {
+    const lagging = await startJiraCloudSimulator({ searchLagMs: 60_000, issuesPerProject: 2 });
+    try {
+      const search = new Version3Client({ host: lagging.siteApiBase(), authentication: { oauth2: { accessToken: lagging.issueTokens().accessToken } } });
+      const summaries = async (reconcileIssues?: number[]) =>
+        (await search.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({ jql: 'project = DEMO ORDER BY key ASC', fields: ['summary'], reconcileIssues })).issues!.map((issue) => issue.fields.summary);
+      lagging.clock.advance(61_000);
+      const [first] = await summaries();
+      lagging.site.editIssue('DEMO-1', { summary: 'renamed' }, {}, lagging.people[0].accountId);
+      const created = lagging.site.createIssue({ project: { key: 'DEMO' }, summary: 'brand new', issuetype: { name: 'Task' } }, lagging.people[0].accountId);
+      expect(await summaries()).toEqual([first, expect.any(String)]);
+      expect(await summaries([Number(lagging.site.issue('DEMO-1').id), Number(created.id)])).toEqual(['renamed', expect.any(String), 'brand new']);
+      lagging.clock.advance(61_000);
+      expect(await summaries()).toEqual(['renamed', expect.any(String), 'brand new']);
+    } finally {
+      await lagging.stop();
+    }
+  });
+
   it('scripts 429 with Retry-After and X-RateLimit headers, 5xx and dropped connections; enforces a request rate', async () => {
     jira.failNext({ method: 'GET', path: /\/issue\/DEMO-1$/ }, { status: 429, retryAfter: '7', rateLimitReset: '2026-12-01T10:00:00Z' }, { status: 503 }, { resetConnection: true });
     const rateLimited = (await client.issues.getIssue({ issueIdOrKey: 'DEMO-1' }).catch((caught: unknown) => caught)) as { status: number; cause: { response: { headers: Record<string, string> } } };
