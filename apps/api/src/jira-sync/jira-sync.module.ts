@@ -5,6 +5,7 @@ import { JiraSyncSignals } from '../../../../libs/jira-sync/jira-sync-signals';
 import { APP_CONFIG } from '../platform/platform.module';
 import { JiraSyncStatusService } from './jira-sync-status.service';
 import { JiraSyncController } from './jira-sync.controller';
+import { JiraTicketChanges } from './jira-ticket-changes';
 import { JiraWebhooksService } from './jira-webhooks.service';
 
 @Module({
@@ -12,8 +13,9 @@ import { JiraWebhooksService } from './jira-webhooks.service';
   providers: [
     JiraWebhooksService,
     JiraSyncStatusService,
+    JiraTicketChanges,
     { provide: JiraSyncSignals, useFactory: (client: Client, config: AppConfig) => new JiraSyncSignals(client, config.temporal.taskQueue), inject: [Client, APP_CONFIG] },
   ],
-  exports: [JiraSyncSignals],
+  exports: [JiraSyncSignals, JiraTicketChanges],
 })
 export class JiraSyncModule {}

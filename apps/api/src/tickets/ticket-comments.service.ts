@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { appendAuditEvent } from '../../../../libs/audit';
+import { JiraTicketChanges } from '../jira-sync/jira-ticket-changes';
 import type { TicketChangeSource, TicketCommentView } from '../../../../libs/contracts';
 import { TenantScopedDatabase } from '../../../../libs/db';
 import type { TicketKey } from '../../../../libs/tickets/ticket-key';
@@ -9,10 +10,13 @@ import { notFound } from '../errors/api-error';
 /** Comments people write on a ticket through the API; audited by id, never by content. */
 @Injectable()
 export class TicketCommentsService {
-  constructor(private readonly db: TenantScopedDatabase) {}
+  constructor(
+    private readonly db: TenantScopedDatabase,
+    private readonly jiraSync: JiraTicketChanges,
+  ) {}
 
   async add(tenantId: string, key: TicketKey, body: string, author: { name: string; auditActor: string }): Promise<TicketCommentView> {
-    return this.db.withTenant(tenantId, async (tx) => {
+    const added = await this.db.withTenant(tenantId, async (tx) => {
       const ticket = await tx.ticket.findFirst({ where: key, select: { id: true, ref: true } });
       if (!ticket) throw notFound('ticket');
       const id = randomUUID();
@@ -26,8 +30,10 @@ export class TicketCommentsService {
         outcome: 'success',
         details: { ticketId: ticket.id, commentId: id, source: 'custodian' },
       });
-      return toCommentView(row);
+      return { view: toCommentView(row), ticketId: ticket.id };
     });
+    await this.jiraSync.changed(tenantId, added.ticketId);
+    return added.view;
   }
 
   /** The ticket's comments, oldest first, from every source (API, workflows, Jira). */

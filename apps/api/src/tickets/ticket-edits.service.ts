@@ -5,6 +5,7 @@ import { TenantScopedDatabase, type Prisma, type TenantTransaction } from '../..
 import { setTicketChangeContext } from '../../../../libs/tickets/ticket-change-context';
 import type { TicketKey } from '../../../../libs/tickets/ticket-key';
 import { ApiError, notFound } from '../errors/api-error';
+import { JiraTicketChanges } from '../jira-sync/jira-ticket-changes';
 import { assertIfMatch } from '../platform/if-match';
 import { toTicketView, type TicketView } from './ticket.view';
 import type { UpdateTicketDto } from './update-ticket.dto';
@@ -15,7 +16,10 @@ import type { UpdateTicketDto } from './update-ticket.dto';
  */
 @Injectable()
 export class TicketEditsService {
-  constructor(private readonly db: TenantScopedDatabase) {}
+  constructor(
+    private readonly db: TenantScopedDatabase,
+    private readonly jiraSync: JiraTicketChanges,
+  ) {}
 
   async update(tenantId: string, key: TicketKey, edit: UpdateTicketDto, acceptedVersions: number[] | undefined, actor: string): Promise<TicketView> {
     const given = TICKET_EDITABLE_FIELDS.filter((field) => edit[field] !== undefined);
@@ -24,7 +28,7 @@ export class TicketEditsService {
         { field: 'body', problems: ['no field to change'] },
       ]);
     }
-    return this.db.withTenant(tenantId, async (tx) => {
+    const view = await this.db.withTenant(tenantId, async (tx) => {
       const current = await lockTicket(tx, key);
       if (!current) throw notFound('ticket');
       assertIfMatch(acceptedVersions, current.version, `ticket ${current.ref}`);
@@ -43,6 +47,8 @@ export class TicketEditsService {
       });
       return toTicketView(updated);
     });
+    await this.jiraSync.changed(tenantId, view.id);
+    return view;
   }
 
   /** Every recorded field change of the ticket, oldest first. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import type { AppConfig } from '../../../../libs/config/app-config';
+import { JiraSyncModule } from '../jira-sync/jira-sync.module';
 import { APP_CONFIG } from '../platform/platform.module';
 import { TicketAttachmentsController } from './ticket-attachments.controller';
 import { TicketAttachmentsService } from './ticket-attachments.service';
@@ -13,6 +14,7 @@ import { TicketsService } from './tickets.service';
 
 @Module({
   imports: [
+    JiraSyncModule,
     // Uploads are held in memory (never on disk unencrypted) up to the configured cap: one file, nothing else.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

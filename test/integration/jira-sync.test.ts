@@ -1,0 +1,274 @@
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { CredentialStore } from '../../libs/connectors/credential-store';
+import { JiraSiteConnections } from '../../libs/connectors/jira/jira-site-connections';
+import { JiraSiteStore } from '../../libs/connectors/jira/jira-site-store';
+import { CUSTODIAN_TASK_QUEUE, jiraSyncStatusQuery, jiraSyncWorkflowId } from '../../libs/contracts';
+import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
+import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
+import { TenantScopedDatabase } from '../../libs/db';
+import { JiraPairSync } from '../../libs/jira-sync/jira-pair-sync';
+import { JiraRawResponses } from '../../libs/jira-sync/jira-raw-responses';
+import { JiraSiteSync } from '../../libs/jira-sync/jira-site-sync';
+import { JiraSyncSignals } from '../../libs/jira-sync/jira-sync-signals';
+import { JiraSyncStateStore } from '../../libs/jira-sync/jira-sync-state-store';
+import { setTicketChangeContext } from '../../libs/tickets/ticket-change-context';
+import { startJiraCloudSimulator, type JiraCloudSimulator } from '../fakes/jira/jira-cloud-simulator';
+import { adfParagraph } from '../fakes/jira/jira-resources';
+import { jiraSimulatorEnv, simulatorAtlassianOAuth, storeJiraGrant } from '../support/jira-cloud';
+import { startTestApi, type TestApi } from '../support/test-api';
+import { startTestWorker } from '../support/test-environment';
+import { until } from '../support/until';
+
+const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+const SETTINGS = {
+  projectKeys: ['DEMO'],
+  fields: {
+    summary: { direction: 'both' },
+    description: { direction: 'both' },
+    status: { direction: 'both' },
+    priority: { direction: 'both', strategy: 'custodian-wins' },
+    issuetype: { direction: 'from-jira' },
+    assignee: { direction: 'both' },
+    comments: { direction: 'both' },
+    attachments: { direction: 'off' },
+  },
+  statusMap: {
+    toJira: { new: 'To Do', triaged: 'To Do', in_progress: 'In Progress', resolved: 'Done', closed: 'Done', rejected: 'Done' },
+    fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' },
+  },
+  priorityMap: {
+    toJira: { low: 'Low', normal: 'Medium', high: 'High', urgent: 'Highest' },
+    fromJira: { Lowest: 'low', Low: 'low', Medium: 'normal', High: 'high', Highest: 'urgent' },
+  },
+  issueTypeMap: { toJira: {}, fromJira: { Task: 'general', Bug: 'general', Story: 'general' } },
+  assigneeByEmail: true,
+};
+
+/**
+ * The Jira sync end to end: the real API (webhook endpoint, ticket edits, sync status), the real worker and
+ * workflow on the Temporal dev server, real PostgreSQL, and the real jira.js client against the Jira Cloud
+ * simulator, which delivers signed webhooks to the API over HTTP.
+ */
+describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira Cloud)', () => {
+  let jira: JiraCloudSimulator;
+  let api: TestApi;
+  let apiUrl: string;
+  let db: TenantScopedDatabase;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let signals: JiraSyncSignals;
+  let tenantId: string;
+  let adminKey: string;
+  let otherKey: string;
+  let raw: JiraRawResponses;
+  let states: JiraSyncStateStore;
+
+  beforeAll(async () => {
+    jira = await startJiraCloudSimulator({ issuesPerProject: 3 });
+    api = await startTestApi({ withWorker: false, env: jiraSimulatorEnv(jira) });
+    await new Promise<void>((resolve) => api.http.listen(0, '127.0.0.1', resolve));
+    apiUrl = `http://127.0.0.1:${(api.http.address() as AddressInfo).port}`;
+    db = new TenantScopedDatabase(api.prisma);
+    const encryption = new EnvelopeEncryption(keyProviderFromEnv());
+    const credentials = new CredentialStore(db, encryption);
+    const sites = new JiraSiteStore(db);
+    const connections = new JiraSiteConnections({ credentials, sites, oauth: simulatorAtlassianOAuth(jira) });
+    states = new JiraSyncStateStore(db, encryption);
+    raw = new JiraRawResponses(db, encryption);
+    signals = new JiraSyncSignals(api.temporal, CUSTODIAN_TASK_QUEUE);
+    const engine = {
+      pairs: new JiraPairSync({ db, connections, states, raw }),
+      sites: new JiraSiteSync({ db, connections, states, raw, signals, webhookBaseUrl: apiUrl }),
+      states,
+      signals,
+    };
+    worker = await startTestWorker(db, { jiraSync: engine });
+
+    const created = await request(api.http).post('/v1/tenants').set(bearer(api.operatorKey)).send({ slug: `jira-sync-${Date.now()}`, name: 'Jira Sync LLP' }).expect(201);
+    tenantId = created.body.tenant.id;
+    adminKey = created.body.adminApiKey.key;
+    const other = await request(api.http).post('/v1/tenants').set(bearer(api.operatorKey)).send({ slug: `jira-sync-other-${Date.now()}`, name: 'Other LLP' }).expect(201);
+    otherKey = other.body.adminApiKey.key;
+
+    // What the connect flow leaves behind: the encrypted grant and the chosen site with the app's account.
+    await storeJiraGrant(credentials, jira, tenantId);
+    const site = { cloudId: jira.site.cloudId, url: jira.site.url, name: jira.site.name };
+    await db.withTenant(tenantId, (tx) => sites.record(tx, tenantId, [site], { site, accountId: jira.appAccount.accountId }, 'test'));
+    await request(api.http).post('/v1/jira/sync-configs').set(bearer(adminKey)).send(SETTINGS).expect(201);
+
+    // The first run registers the webhook and backfills the project.
+    await signals.tick(tenantId, 'reconcile');
+    await until(linkedCount, (count) => count === 3, 30_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (tenantId) await api?.temporal.workflow.getHandle(jiraSyncWorkflowId(tenantId)).terminate('test over').catch(() => undefined);
+    await worker?.stop();
+    await api?.close();
+    await jira?.stop();
+  });
+
+  const linkedCount = async () => Number((await db.withTenant(tenantId, (tx) => tx.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM jira_issue_links`))[0].n);
+  const ticketOf = (issueKey: string) =>
+    db.withTenant(tenantId, async (tx) => {
+      const [link] = await tx.$queryRaw<{ ticket_id: string }[]>`SELECT ticket_id::text AS ticket_id FROM jira_issue_links WHERE issue_key = ${issueKey}`;
+      return tx.ticket.findUniqueOrThrow({ where: { id: link.ticket_id }, include: { comments: { orderBy: { createdAt: 'asc' } }, fieldChanges: true } });
+    });
+  const issueWrites = (issueKey: string) => jira.writes().filter((write) => write.path.includes(`/issue/${issueKey}`));
+  const person = () => jira.people[0].accountId;
+  const settle = async () => {
+    await jira.webhooks.settle();
+    await until(
+      () => api.temporal.workflow.getHandle(jiraSyncWorkflowId(tenantId)).query(jiraSyncStatusQuery),
+      (status) => status.backlog === 0,
+    );
+  };
+  const patchTicket = (ref: string, body: Record<string, unknown>) => request(api.http).patch(`/v1/tickets/${ref}`).set(bearer(adminKey)).send(body).expect(200);
+
+  it('backfills every issue of the project into a linked ticket, registers the webhook, and reports it in sync-status', async () => {
+    const ticket = await ticketOf('DEMO-1');
+    expect(ticket).toMatchObject({ summary: jira.site.issue('DEMO-1').summary, status: 'new', type: 'general' });
+    expect(jira.webhooks.registered).toHaveLength(1);
+    expect(jira.webhooks.registered[0]).toMatchObject({ jqlFilter: 'project in ("DEMO")', url: expect.stringMatching(new RegExp(`^${apiUrl}/v1/jira/webhooks/${tenantId}\\.`)) });
+
+    const status = await request(api.http).get('/v1/jira/sync-status').set(bearer(adminKey)).expect(200);
+    expect(status.body).toMatchObject({ connected: true, site: { cloudId: jira.site.cloudId, url: jira.site.url }, watermark: expect.any(String), counts: { issuesLinked: 3, conflicts: 0 }, workflow: { running: true } });
+    expect(JSON.stringify(status.body)).not.toMatch(/secret|token/i);
+    // Jira's answers are kept, encrypted: readable only through the store, not as plain text in the table.
+    const state = (await states.get(tenantId))!;
+    expect((await raw.forIssue(tenantId, state.id, 'DEMO-1'))[0]).toMatchObject({ operation: 'issue get', body: { key: 'DEMO-1' } });
+    const stored = await db.withTenant(tenantId, (tx) => tx.$queryRaw<{ ciphertext: string }[]>`SELECT ciphertext FROM jira_raw_responses WHERE issue_key = 'DEMO-1'`);
+    expect(stored[0].ciphertext).not.toContain('DEMO-1');
+  });
+
+  it('brings a Jira edit to the ticket as a change made by Jira, and does not write it back', async () => {
+    const writesBefore = jira.writes().length;
+    jira.site.editIssue('DEMO-1', { summary: 'Printer on 3rd floor jams' }, {}, person());
+    const ticket = await until(() => ticketOf('DEMO-1'), (found) => found.summary === 'Printer on 3rd floor jams');
+    expect(ticket.summary).toBe('Printer on 3rd floor jams');
+    expect(ticket.fieldChanges.filter((change) => change.field === 'summary')).toEqual([expect.objectContaining({ source: 'jira' })]);
+    await settle();
+    expect(jira.writes().length).toBe(writesBefore);
+  });
+
+  it('sends a ticket edit to Jira exactly once: the webhook of its own write changes nothing', async () => {
+    const { ref } = await ticketOf('DEMO-2');
+    const before = issueWrites('DEMO-2').length;
+    expect(jira.site.issue('DEMO-2').statusId).not.toBe('10001');
+    await patchTicket(ref, { summary: 'VPN drops every hour', status: 'resolved' });
+    await until(async () => jira.site.issue('DEMO-2').summary, (summary) => summary === 'VPN drops every hour');
+    await settle();
+    const issue = jira.site.issue('DEMO-2');
+    expect(issue.summary).toBe('VPN drops every hour');
+    expect(issue.statusId).toBe('10001');
+    // One edit and one transition; the webhooks of both came back and were recognised as our own.
+    expect(issueWrites('DEMO-2').slice(before).map((write) => `${write.method} ${write.path.replace(/^.*\/rest\/api\/3/, '')}`)).toEqual(['PUT /issue/DEMO-2', 'POST /issue/DEMO-2/transitions']);
+    const ticket = await ticketOf('DEMO-2');
+    expect(ticket).toMatchObject({ summary: 'VPN drops every hour', status: 'resolved' });
+    expect(ticket.fieldChanges.every((change) => change.source === 'custodian')).toBe(true);
+
+    const audit = await db.withTenant(tenantId, (tx) => tx.auditEvent.findMany({ where: { action: 'jira.sync.outbound', target: ref } }));
+    expect(audit).toHaveLength(1);
+    expect(audit[0].details).toMatchObject({ issueKey: 'DEMO-2', ticketRef: ref, direction: 'to-jira', fields: ['summary', 'status'], jiraRequestIds: expect.arrayContaining([expect.any(String)]) });
+    expect(JSON.stringify(audit[0].details)).not.toContain('VPN');
+  });
+
+  it('keeps both edits when each side changed a different field', async () => {
+    const { ref } = await ticketOf('DEMO-3');
+    jira.webhooks.hold();
+    jira.site.editIssue('DEMO-3', { priority: { name: 'Highest' } }, {}, person());
+    await patchTicket(ref, { summary: 'Laptop will not boot' });
+    jira.webhooks.resume();
+    await until(async () => jira.site.issue('DEMO-3').summary, (summary) => summary === 'Laptop will not boot');
+    await jira.webhooks.deliverPending();
+    await settle();
+    expect(await ticketOf('DEMO-3')).toMatchObject({ summary: 'Laptop will not boot', priority: 'urgent' });
+    expect(jira.site.issue('DEMO-3')).toMatchObject({ summary: 'Laptop will not boot', priorityId: '1' });
+  });
+
+  it('decides the same field edited on both sides by its strategy, and records each conflict on the ticket and in the audit trail', async () => {
+    const before = await ticketOf('DEMO-1');
+    jira.webhooks.hold();
+    // Custodian first (no signal: written as another Custodian process would), then Jira, later.
+    await db.withTenant(tenantId, async (tx) => {
+      await setTicketChangeContext(tx, { actor: 'api-key:agent', source: 'custodian' });
+      await tx.ticket.update({ where: { id: before.id }, data: { summary: 'Custodian summary', priority: 'low' } });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    jira.site.editIssue('DEMO-1', { summary: 'Jira summary', priority: { name: 'High' } }, {}, person());
+    jira.webhooks.resume();
+    await jira.webhooks.deliverPending();
+    await settle();
+    // summary is newest-wins (Jira's edit is newer); priority is custodian-wins (Custodian's older edit wins).
+    const ticket = await ticketOf('DEMO-1');
+    expect(ticket).toMatchObject({ summary: 'Jira summary', priority: 'low' });
+    expect(jira.site.issue('DEMO-1')).toMatchObject({ summary: 'Jira summary', priorityId: '4' });
+    expect(ticket.comments.filter((comment) => comment.author === 'Jira sync').map((comment) => comment.body)).toEqual([
+      expect.stringContaining('conflict on summary'),
+      expect.stringContaining('conflict on priority'),
+    ]);
+    const conflicts = await db.withTenant(tenantId, (tx) => tx.auditEvent.findMany({ where: { action: 'jira.sync.conflict', target: ticket.ref }, orderBy: { seq: 'asc' } }));
+    expect(conflicts.map((event) => event.details)).toEqual([
+      expect.objectContaining({ issueKey: 'DEMO-1', field: 'summary', strategy: 'newest-wins', winner: 'jira' }),
+      expect.objectContaining({ issueKey: 'DEMO-1', field: 'priority', strategy: 'custodian-wins', winner: 'custodian' }),
+    ]);
+    // The conflict notes stay on the ticket: they are not comments for Jira.
+    expect(jira.site.issue('DEMO-1').comments.filter((comment) => JSON.stringify(comment.body).includes('conflict'))).toHaveLength(0);
+  });
+
+  it('applies a change whose webhook was lost at the next reconciliation', async () => {
+    jira.webhooks.hold();
+    jira.site.editIssue('DEMO-2', { description: adfParagraph('Happens after the 10:00 update.') }, {}, person());
+    expect(jira.webhooks.pending).toHaveLength(1);
+    jira.webhooks.pending.splice(0);
+    jira.webhooks.resume();
+    await settle();
+    expect((await ticketOf('DEMO-2')).description).toBe('Seeded issue 2 of DEMO.');
+    await signals.tick(tenantId, 'reconcile');
+    const ticket = await until(() => ticketOf('DEMO-2'), (found) => found.description !== 'Seeded issue 2 of DEMO.');
+    expect(ticket.description).toBe('Happens after the 10:00 update.');
+  });
+
+  it('applies a delivery that arrives twice once, and syncs comments both ways once', async () => {
+    const { ref } = await ticketOf('DEMO-3');
+    jira.webhooks.hold();
+    jira.site.addComment('DEMO-3', adfParagraph('Tried another charger, same.'), person());
+    const outcomes = await jira.webhooks.deliverPending({ duplicate: true });
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([202, 401]);
+    jira.webhooks.resume();
+    await until(() => ticketOf('DEMO-3'), (found) => found.comments.some((comment) => comment.source === 'jira'));
+    await request(api.http).post(`/v1/tickets/${ref}/comments`).set(bearer(adminKey)).send({ body: 'Replacing the battery today.' }).expect(201);
+    await until(async () => jira.site.issue('DEMO-3').comments.length, (count) => count === 2);
+    await settle();
+    await signals.tick(tenantId, 'reconcile');
+    await settle();
+    const ticket = await ticketOf('DEMO-3');
+    expect(ticket.comments.filter((comment) => comment.source === 'jira').map((comment) => comment.body)).toEqual(['Tried another charger, same.']);
+    expect(jira.site.issue('DEMO-3').comments).toHaveLength(2);
+  });
+
+  it('refuses an unauthenticated, forged or replayed delivery with 401 and changes nothing', async () => {
+    const registered = jira.webhooks.registered[0].url;
+    const body = { webhookEvent: 'jira:issue_updated', issue: { key: 'DEMO-1' } };
+    const deliveries = async () => Number((await db.withTenant(tenantId, (tx) => tx.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM jira_webhook_deliveries`))[0].n);
+    const before = await deliveries();
+    const path = new URL(registered).pathname;
+    const wrongSecret = path.replace(/\.[A-Za-z0-9_-]+$/, `.${'A'.repeat(43)}`);
+    await request(api.http).post(wrongSecret).set('x-atlassian-webhook-identifier', 'forged-1').send(body).expect(401);
+    await request(api.http).post(`/v1/jira/webhooks/not-a-token`).set('x-atlassian-webhook-identifier', 'forged-2').send(body).expect(401);
+    await request(api.http).post(path).set('x-atlassian-webhook-identifier', 'forged-3').set('authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl').send(body).expect(401);
+    // A genuine delivery, then the same one again (a replay).
+    const genuine = { 'x-atlassian-webhook-identifier': 'replayed-1', authorization: jira.webhooks.bearerFor(jira.site.cloudId) };
+    await request(api.http).post(path).set(genuine).send(body).expect(202);
+    await request(api.http).post(path).set(genuine).send(body).expect(401);
+    expect(await deliveries()).toBe(before + 1);
+  });
+
+  it("shows another tenant's key none of it", async () => {
+    const status = await request(api.http).get('/v1/jira/sync-status').set(bearer(otherKey)).expect(200);
+    expect(status.body).toMatchObject({ connected: false, site: null, watermark: null, counts: { issuesLinked: 0, conflicts: 0, failures: 0 } });
+    const { ref } = await ticketOf('DEMO-1');
+    await request(api.http).get(`/v1/tickets/${ref}`).set(bearer(otherKey)).expect(404);
+  });
+});
