@@ -113,6 +113,9 @@ describe('HTTP API: connecting Jira Cloud over OAuth 2.0 (3LO)', () => {
     expect(chosen.body).toMatchObject({ status: 'connected', site: { cloudId: EU, url: 'https://acme-eu.atlassian.net' }, accountId: jira.appAccount.accountId });
     const connected = await connections.siteFor(tenant.tenantId);
     expect((await connected.site.getIssue('EU-1')).data.key).toBe('EU-1');
+    // Consenting again (a new grant reaching both sites) keeps the site chosen.
+    await consent(tenant.admin);
+    expect((await request(api.http).get('/v1/integrations/jira/site').set(bearer(tenant.admin)).expect(200)).body).toMatchObject({ status: 'connected', site: { cloudId: EU } });
   });
 
   it('connects the site named at connect time, and refuses one the grant does not reach', async () => {

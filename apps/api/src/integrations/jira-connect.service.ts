@@ -60,10 +60,13 @@ export class JiraConnectService {
       throw new ApiError(400, 'bad_request', query.error === 'access_denied' ? 'the Jira admin declined the consent' : `Atlassian answered: ${query.error ?? 'no code'}`);
     }
     const code = query.code;
+    const previous = await this.sites.get(tenantId);
     const { tokens, granted, site, accountId } = await this.providerCall(tenantId, requestedBy, async () => {
       const tokens = await oauth.exchangeCode(code);
       const granted = (await oauth.accessibleResources(tokens.accessToken)).map(choiceOf);
-      const site = pickSite(wanted, granted);
+      // Consenting again keeps the site already synced with, if the new grant still reaches it.
+      const kept = wanted === ANY_SITE && previous?.state === 'chosen' ? granted.find((choice) => choice.cloudId === previous.cloudId) : undefined;
+      const site = kept ?? pickSite(wanted, granted);
       const accountId = site ? await this.accountOn(oauth, site, { accessToken: async () => tokens.accessToken.reveal(), invalidate: () => undefined }) : null;
       return { tokens, granted, site, accountId };
     });
