@@ -32,6 +32,7 @@ type Token =
   | { kind: 'bareUrl'; url: string; frame: WriterFrame; bracketed: Token[] };
 
 type EscapeMode = 'minimal' | 'all';
+type OuterMark = { type: 'link'; href: string; end: number } | { type: 'strong' | 'em'; end: number };
 
 const PLAIN_LINK_DESTINATION = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s()<>]+$/;
 const BARE_URL_CANDIDATE = /^https?:\/\/[^\s<>`]*[^\s<>`.,;:!?'")\]*_]$/;
@@ -80,7 +81,8 @@ function appendTokens(runs: InlineRun[], active: ActiveMarks, closer: InlineClos
       appendTokens(group, { ...active, link: true }, ']', mode, bracketed);
       bracketed.push({ kind: 'raw', text: `](${PLAIN_LINK_DESTINATION.test(href) ? href : `<${href}>`})` });
       const only = group[0];
-      const bare = mode === 'minimal' && group.length === 1 && only.marks.length === 1 && only.text === href && BARE_URL_CANDIDATE.test(href);
+      const onlyLink = only.marks.every((mark) => mark.type === 'link' || active[mark.type as 'strong' | 'em']);
+      const bare = mode === 'minimal' && group.length === 1 && onlyLink && only.text === href && BARE_URL_CANDIDATE.test(href);
       if (bare) tokens.push({ kind: 'bareUrl', url: href, frame, bracketed });
       else tokens.push(...bracketed);
     } else {
@@ -93,17 +95,19 @@ function appendTokens(runs: InlineRun[], active: ActiveMarks, closer: InlineClos
   }
 }
 
-function chooseOuterMark(runs: InlineRun[], index: number, active: ActiveMarks): { type: 'link'; href: string; end: number } | { type: 'strong' | 'em'; end: number } | null {
+/** On a tie bold and italic go outside a link, which lets a link whose text is its URL be written bare. */
+function chooseOuterMark(runs: InlineRun[], index: number, active: ActiveMarks): OuterMark | null {
   const first = runs[index].marks;
-  let best: { type: 'link'; href: string; end: number } | { type: 'strong' | 'em'; end: number } | null = null;
-  const href = linkHref(first);
-  if (href !== null && !active.link) {
-    best = { type: 'link', href, end: extent(runs, index, (marks) => linkHref(marks) === href) };
-  }
+  let best: OuterMark | null = null;
   for (const type of ['strong', 'em'] as const) {
     if (active[type] || !hasMark(first, type)) continue;
     const end = extent(runs, index, (marks) => hasMark(marks, type));
     if (best === null || end > best.end) best = { type, end };
+  }
+  const href = linkHref(first);
+  if (href !== null && !active.link) {
+    const end = extent(runs, index, (marks) => linkHref(marks) === href);
+    if (best === null || end > best.end) best = { type: 'link', href, end };
   }
   return best;
 }

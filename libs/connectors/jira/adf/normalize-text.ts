@@ -3,8 +3,15 @@
 // For canonical text (see custodian-text-syntax.ts), adfToText(textToAdf(text)) === normalizeText(text).
 import { isBlankLine, isFenceClosing, matchFenceOpening } from './custodian-text-syntax';
 
-/** A fence may sit inside list items and quotes: strip their indentation and ">" markers to find it. */
-const CONTAINER_PREFIX = /^[ >]*/;
+/**
+ * A fence may sit inside list items and quotes: strip their indentation, list markers and ">" to find it.
+ * A list marker counts as the indentation it stands for, so an item's opening and closing fences match.
+ */
+const CONTAINER_PREFIX = /^(?:[ >]|- |\d{1,9}\. )*/;
+
+function containerShape(prefix: string): string {
+  return prefix.replace(/- |\d{1,9}\. /g, (marker) => ' '.repeat(marker.length)).replace(/ +$/, '');
+}
 
 export function normalizeText(text: string): string {
   const lines: string[] = [];
@@ -13,7 +20,7 @@ export function normalizeText(text: string): string {
     const prefix = CONTAINER_PREFIX.exec(line)?.[0] ?? '';
     const rest = line.slice(prefix.length);
     if (openFence !== null) {
-      if (prefix.replace(/ +$/, '') === openFence.prefix && isFenceClosing(rest, openFence.fence)) {
+      if (containerShape(prefix) === openFence.prefix && isFenceClosing(rest, openFence.fence)) {
         openFence = null;
         lines.push(line.trimEnd());
       } else {
@@ -22,7 +29,7 @@ export function normalizeText(text: string): string {
       continue;
     }
     const opening = matchFenceOpening(rest.trimEnd());
-    if (opening) openFence = { prefix: prefix.replace(/ +$/, ''), fence: opening.fence };
+    if (opening) openFence = { prefix: containerShape(prefix), fence: opening.fence };
     const trimmed = isBlankLine(line) ? '' : line.trimEnd();
     if (trimmed === '' && (lines.length === 0 || lines[lines.length - 1] === '')) continue;
     lines.push(trimmed);
