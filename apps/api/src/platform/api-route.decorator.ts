@@ -1,5 +1,5 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiOperation, ApiResponse, type SchemaObject } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
 import { ApiErrorBody } from '../errors/api-error';
 
 /** A success answer: its schema (a response class whose properties carry examples, or a schema object) and an example. */
@@ -8,8 +8,10 @@ export interface RouteSuccess {
   description: string;
   type?: Type<unknown> | [Type<unknown>];
   schema?: SchemaObject;
-  /** Required with a schema object or a body that is not JSON; a response class carries its examples itself. */
+  /** Required with a schema object; a response class carries its examples itself. */
   example?: unknown;
+  /** Media types other than JSON (a page, a file, an export); the route's errors stay JSON. */
+  contentTypes?: string[];
 }
 
 /** A failure only this route answers; what every route answers (401, 403, 400, 413, 415) the document adds from the route's metadata. */
@@ -34,15 +36,25 @@ export function ApiRoute(options: ApiRouteOptions): MethodDecorator {
   const successes = [options.success].flat();
   return applyDecorators(
     ApiOperation({ summary: options.summary, description: options.description }),
-    ...successes.map((success) =>
-      ApiResponse({
-        status: success.status,
-        description: success.description,
-        ...(success.type ? { type: success.type } : {}),
-        ...(success.schema ? { schema: success.schema } : {}),
-        ...(success.example !== undefined ? { example: success.example } : {}),
-      } as Parameters<typeof ApiResponse>[0]),
+    ...successes.map((success) => ApiResponse(successResponse(success))),
+    // Explicit content, so a route producing pages or files still documents its errors as the JSON they are.
+    ...(options.errors ?? []).map((failure) =>
+      ApiResponse({ status: failure.status, description: failure.description, content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorBody) } } } }),
     ),
-    ...(options.errors ?? []).map((failure) => ApiResponse({ status: failure.status, description: failure.description, type: ApiErrorBody })),
   );
+}
+
+function successResponse(success: RouteSuccess): Parameters<typeof ApiResponse>[0] {
+  const example = success.example !== undefined ? { example: success.example } : {};
+  if (success.contentTypes) {
+    const schema = success.schema ?? { type: 'string' };
+    return { status: success.status, description: success.description, content: Object.fromEntries(success.contentTypes.map((type) => [type, { schema, ...example }])) };
+  }
+  return {
+    status: success.status,
+    description: success.description,
+    ...(success.type ? { type: success.type } : {}),
+    ...(success.schema ? { schema: success.schema } : {}),
+    ...example,
+  } as Parameters<typeof ApiResponse>[0];
 }

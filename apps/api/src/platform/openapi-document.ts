@@ -74,19 +74,22 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
   return routes;
 }
 
-function operationsById(document: OpenAPIObject): Map<string, OperationObject> {
-  const operations = new Map<string, OperationObject>();
+function operationsById(document: OpenAPIObject): Map<string, ExtensibleOperation> {
+  const operations = new Map<string, ExtensibleOperation>();
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item) as unknown[]) {
       if (typeof operation === 'object' && operation !== null && 'operationId' in operation) {
-        operations.set((operation as OperationObject).operationId!, operation as OperationObject);
+        operations.set((operation as OperationObject).operationId!, operation as ExtensibleOperation);
       }
     }
   }
   return operations;
 }
 
-function describeAccess(operation: OperationObject, rule: AccessRule | undefined): void {
+/** OpenAPI allows x- extensions on an operation; the library's type does not list them. */
+type ExtensibleOperation = OperationObject & Record<`x-${string}`, unknown>;
+
+function describeAccess(operation: ExtensibleOperation, rule: AccessRule | undefined): void {
   const text = accessText(rule);
   operation.description = [operation.description, `**Who may call:** ${text}.`].filter(Boolean).join('\n\n');
   if (rule?.kind === 'public') {

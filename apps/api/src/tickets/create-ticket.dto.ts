@@ -13,7 +13,7 @@ export class CreateTicketDto {
   @Length(1, 200)
   summary!: string;
 
-  @ApiPropertyOptional({ maxLength: 10000 })
+  @ApiPropertyOptional({ maxLength: 10000, example: 'Locked out since the password expired on Friday' })
   @IsOptional()
   @IsString()
   @Length(0, 10000)

@@ -1,14 +1,15 @@
 import { Controller, Get, HttpCode, Param, Post, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ATTACHMENT_CONTENT_TYPES } from '../../../../libs/tickets/attachment-content-types';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, auditActor, type TenantPrincipal } from '../auth/principal';
-import { ApiErrorBody } from '../errors/api-error';
+import { ApiRoute } from '../platform/api-route.decorator';
 import { TicketAttachmentsService, type UploadedTicketFile } from './ticket-attachments.service';
 import { ticketKeyOf } from './ticket-key';
+import { TicketAttachmentResponse } from './ticket-responses';
 
 @ApiTags('tickets')
 @ApiBearerAuth()
@@ -21,27 +22,45 @@ export class TicketAttachmentsController {
   @TenantRoles(AGENT_OR_HIGHER)
   // The role is checked (guard) before the interceptor reads the upload.
   @UseInterceptors(FileInterceptor('file'))
-  @ApiOperation({ summary: `Attach a file (multipart part "file"; ${ATTACHMENT_CONTENT_TYPES.join(', ')}); stored encrypted` })
+  @ApiRoute({
+    summary: `Attach a file (multipart part "file"; ${ATTACHMENT_CONTENT_TYPES.join(', ')}); stored encrypted`,
+    description:
+      'Uploads one file in the multipart part "file". Its declared type must be one of the accepted types and its bytes must match it; it is stored envelope-encrypted under a data key of its own and its SHA-256 is recorded.',
+    success: { status: 201, description: 'The attachment as stored (no content)', type: TicketAttachmentResponse },
+    errors: [
+      { status: 400, description: 'No "file" part, or the file is empty' },
+      { status: 404, description: 'No such ticket in this tenant' },
+      { status: 413, description: 'Larger than TICKET_ATTACHMENT_MAX_BYTES' },
+      { status: 415, description: 'Not multipart/form-data, a type not accepted, or bytes that are not of the declared type' },
+    ],
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
-  @ApiResponse({ status: 413, type: ApiErrorBody, description: 'larger than TICKET_ATTACHMENT_MAX_BYTES' })
-  @ApiResponse({ status: 415, type: ApiErrorBody, description: 'type not accepted, or the bytes are not of the declared type' })
   add(@CurrentTenant() caller: TenantPrincipal, @Param('id') id: string, @UploadedFile() file: UploadedTicketFile | undefined, @Req() request: Request) {
     return this.attachments.add(caller.tenantId, ticketKeyOf(id), file, Boolean(request.is('multipart/form-data')), auditActor(caller));
   }
 
   @Get()
   @TenantRoles(ANY_TENANT_ROLE)
-  @ApiOperation({ summary: "A ticket's attachments (names, types, sizes, SHA-256), oldest first" })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiRoute({
+    summary: "A ticket's attachments (names, types, sizes, SHA-256), oldest first",
+    description: 'The attachments of the ticket, whether uploaded here or synced from Jira, without their content.',
+    success: { status: 200, description: 'The attachments, oldest first', type: [TicketAttachmentResponse] },
+    errors: [{ status: 404, description: 'No such ticket in this tenant' }],
+  })
   list(@CurrentTenant() caller: TenantPrincipal, @Param('id') id: string) {
     return this.attachments.list(caller.tenantId, ticketKeyOf(id));
   }
 
   @Get(':attachmentId')
   @TenantRoles(ANY_TENANT_ROLE)
-  @ApiOperation({ summary: 'Download an attachment (always as a download, never rendered by the browser)' })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiRoute({
+    summary: 'Download an attachment (always as a download, never rendered by the browser)',
+    description:
+      'The decrypted file, with its stored Content-Type, Content-Disposition: attachment (the exact name in RFC 5987 form), nosniff and a sandboxing Content-Security-Policy. Each download is audited.',
+    success: { status: 200, description: "The file's bytes, with the type it was uploaded as", schema: { type: 'string', format: 'binary' }, contentTypes: ['application/octet-stream'] },
+    errors: [{ status: 404, description: 'No such ticket, or no such attachment on it' }],
+  })
   async download(
     @CurrentTenant() caller: TenantPrincipal,
     @Param('id') id: string,

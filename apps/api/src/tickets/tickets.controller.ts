@@ -1,13 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, auditActor, type TenantPrincipal } from '../auth/principal';
-import { ApiErrorBody } from '../errors/api-error';
+import { ApiRoute } from '../platform/api-route.decorator';
 import { idempotencyKeyOf } from '../platform/idempotency-key';
 import { versionEtag } from '../platform/if-match';
 import { CreateTicketDto } from './create-ticket.dto';
+import { TicketResponse, TicketWithWorkflowResponse } from './ticket-responses';
 import { TicketsService } from './tickets.service';
 
 @ApiTags('tickets')
@@ -19,9 +20,14 @@ export class TicketsController {
   @Post()
   @HttpCode(201)
   @TenantRoles(AGENT_OR_HIGHER)
-  @ApiOperation({ summary: 'Open a ticket; its intake workflow starts at once' })
+  @ApiRoute({
+    summary: 'Open a ticket; its intake workflow starts at once',
+    description:
+      'Creates the ticket (status new, version 1) and starts its intake workflow, which triages it. The answer carries Location (the ticket) and, for a repeat with the same Idempotency-Key, Idempotent-Replayed: true and the first ticket.',
+    success: { status: 201, description: 'The ticket as created (or, replayed, as first created)', type: TicketResponse },
+    errors: [{ status: 400, description: 'A field is invalid, or Idempotency-Key is malformed (1-200 of letters, digits, . _ : -)' }],
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeats with the same key return the first ticket' })
-  @ApiResponse({ status: 400, type: ApiErrorBody })
   async create(
     @CurrentTenant() caller: TenantPrincipal,
     @Body() body: CreateTicketDto,
@@ -41,8 +47,12 @@ export class TicketsController {
 
   @Get(':id')
   @TenantRoles(ANY_TENANT_ROLE)
-  @ApiOperation({ summary: 'A ticket with the live state of its workflow (by id or CT- reference)' })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiRoute({
+    summary: 'A ticket with the live state of its workflow (by id or CT- reference)',
+    description: "The ticket and its intake workflow's execution status and state. The ETag header is the ticket's version, for PATCH's If-Match.",
+    success: { status: 200, description: 'The ticket with its workflow', type: TicketWithWorkflowResponse },
+    errors: [{ status: 404, description: 'No such ticket in this tenant' }],
+  })
   async get(@CurrentTenant() caller: TenantPrincipal, @Param('id') id: string, @Res({ passthrough: true }) response: Response) {
     const ticket = await this.tickets.get(caller.tenantId, id);
     // What PATCH's If-Match compares against.

@@ -17,13 +17,13 @@ const presentAndNotNull = (value: unknown) => value !== undefined && value !== n
  * cannot be cleared, so null there is refused (not skipped, as @IsOptional would).
  */
 export class UpdateTicketDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ maxLength: 200, example: 'Cannot sign in to Gmail after the password change' })
   @ValidateIf((dto: UpdateTicketDto) => present(dto.summary))
   @IsString()
   @Length(1, 200)
   summary?: string;
 
-  @ApiPropertyOptional({ maxLength: 10000, nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ maxLength: 10000, nullable: true, description: 'null clears it', example: 'The user confirmed the new password works' })
   @ValidateIf((dto: UpdateTicketDto) => presentAndNotNull(dto.description))
   @IsString()
   @Length(0, 10000)
