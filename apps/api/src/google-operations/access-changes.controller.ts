@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, type TenantPrincipal } from '../auth/principal';
-import { ApiError, ApiErrorBody } from '../errors/api-error';
+import { ApiError } from '../errors/api-error';
+import { ApiRoute } from '../platform/api-route.decorator';
 import { idempotencyKeyOf } from '../platform/idempotency-key';
+import { GoogleOperationResponse } from './google-operation-responses';
 import { AccessChangeRequestDto } from './access-change-request.dto';
 import { answerStarted } from './google-operation.response';
 import { GoogleOperationsService } from './google-operations.service';
@@ -19,9 +21,20 @@ export class AccessChangesController {
   @Post()
   @HttpCode(202)
   @TenantRoles(AGENT_OR_HIGHER)
-  @ApiOperation({ summary: "Change a Workspace user's access for a ticket: suspend, unsuspend, sign out, revoke app access" })
+  @ApiRoute({
+    summary: "Change a Workspace user's access for a ticket: suspend, unsuspend, sign out, revoke app access",
+    description: 'Starts the access change workflow for the ticket; its actions run in the order given. Location is the statusUrl.',
+    success: [
+      { status: 202, description: 'Started; follow statusUrl', type: GoogleOperationResponse },
+      { status: 200, description: 'This ticket already has this change (Idempotent-Replayed: true); here it is', type: GoogleOperationResponse },
+    ],
+    errors: [
+      { status: 400, description: 'An action is unknown, or the actions both suspend and unsuspend' },
+      { status: 404, description: 'No such ticket in this tenant' },
+      { status: 409, description: 'The ticket has a different change, or is closed' },
+    ],
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Optional: the ticket already makes a repeat return the same change' })
-  @ApiResponse({ status: 409, type: ApiErrorBody })
   async start(
     @CurrentTenant() caller: TenantPrincipal,
     @Body() body: AccessChangeRequestDto,
@@ -37,8 +50,12 @@ export class AccessChangesController {
 
   @Get(':ticketRef')
   @TenantRoles(ANY_TENANT_ROLE)
-  @ApiOperation({ summary: "The access change's live state" })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiRoute({
+    summary: "The access change's live state",
+    description: "The access change workflow's status and state, and how it failed if it did.",
+    success: { status: 200, description: 'The access change', type: GoogleOperationResponse },
+    errors: [{ status: 404, description: 'This ticket has no access change' }],
+  })
   get(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string) {
     return this.operations.get('access-change', caller, ticketRef);
   }

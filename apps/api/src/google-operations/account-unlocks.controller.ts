@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, type TenantPrincipal } from '../auth/principal';
-import { ApiErrorBody } from '../errors/api-error';
+import { ApiRoute } from '../platform/api-route.decorator';
 import { idempotencyKeyOf } from '../platform/idempotency-key';
+import { GoogleOperationResponse } from './google-operation-responses';
 import { GoogleOperationRequestDto } from './google-operation-request.dto';
 import { answerStarted } from './google-operation.response';
 import { GoogleOperationsService } from './google-operations.service';
@@ -19,9 +20,20 @@ export class AccountUnlocksController {
   @Post()
   @HttpCode(202)
   @TenantRoles(AGENT_OR_HIGHER)
-  @ApiOperation({ summary: "Lift a Workspace user's suspension for a ticket (never one Google imposed for abuse)" })
+  @ApiRoute({
+    summary: "Lift a Workspace user's suspension for a ticket (never one Google imposed for abuse)",
+    description:
+      'Starts the account unlock workflow for the ticket: it looks the user up and lifts a suspension an administrator imposed; a suspension Google imposed is left alone and the operation fails saying so. Location is the statusUrl.',
+    success: [
+      { status: 202, description: 'Started; follow statusUrl', type: GoogleOperationResponse },
+      { status: 200, description: 'This ticket already has this unlock (Idempotent-Replayed: true); here it is', type: GoogleOperationResponse },
+    ],
+    errors: [
+      { status: 404, description: 'No such ticket in this tenant' },
+      { status: 409, description: 'The ticket has a different unlock, or is closed' },
+    ],
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Optional: the ticket already makes a repeat return the same unlock' })
-  @ApiResponse({ status: 409, type: ApiErrorBody })
   async start(
     @CurrentTenant() caller: TenantPrincipal,
     @Body() body: GoogleOperationRequestDto,
@@ -34,8 +46,12 @@ export class AccountUnlocksController {
 
   @Get(':ticketRef')
   @TenantRoles(ANY_TENANT_ROLE)
-  @ApiOperation({ summary: "The unlock's live state" })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiRoute({
+    summary: "The unlock's live state",
+    description: "The unlock workflow's status and state, and how it failed if it did.",
+    success: { status: 200, description: 'The unlock', type: GoogleOperationResponse },
+    errors: [{ status: 404, description: 'This ticket has no account unlock' }],
+  })
   get(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string) {
     return this.operations.get('account-unlock', caller, ticketRef);
   }

@@ -4,7 +4,7 @@ import { GoogleOperationRequestDto } from './google-operation-request.dto';
 
 /** There is deliberately no field for change-at-next-login: it is always on. */
 export class PasswordResetRequestDto extends GoogleOperationRequestDto {
-  @ApiPropertyOptional({ default: false, description: 'Also end every session of the user' })
+  @ApiPropertyOptional({ default: false, example: true, description: 'Also end every session of the user' })
   @IsOptional()
   @IsBoolean()
   signOut: boolean = false;

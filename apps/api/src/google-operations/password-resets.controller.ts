@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, MANAGER_OR_HIGHER, type TenantPrincipal } from '../auth/principal';
-import { ApiErrorBody } from '../errors/api-error';
+import { ApiRoute } from '../platform/api-route.decorator';
 import { idempotencyKeyOf } from '../platform/idempotency-key';
+import { RequestOrigin } from '../platform/request-origin.decorator';
+import { GoogleOperationResponse } from './google-operation-responses';
 import { answerStarted } from './google-operation.response';
 import { GoogleOperationsService } from './google-operations.service';
 import { PasswordResetRequestDto } from './password-reset-request.dto';
@@ -19,11 +21,20 @@ export class PasswordResetsController {
   @Post()
   @HttpCode(202)
   @TenantRoles(AGENT_OR_HIGHER)
-  @ApiOperation({ summary: "Reset a Workspace user's password for a ticket; the user must change it at next sign-in, always" })
+  @ApiRoute({
+    summary: "Reset a Workspace user's password for a ticket; the user must change it at next sign-in, always",
+    description:
+      "Starts the password reset workflow for the ticket: it looks the user up, waits for a manager's approval when the user is an administrator, sets a random temporary password with changePasswordAtNextLogin and puts the password behind a one-time link (GET the statusUrl for it). Users of org units declared as SSO are refused. Location is the statusUrl.",
+    success: [
+      { status: 202, description: 'Started; follow statusUrl', type: GoogleOperationResponse },
+      { status: 200, description: 'This ticket already has this reset (Idempotent-Replayed: true); here it is', type: GoogleOperationResponse },
+    ],
+    errors: [
+      { status: 404, description: 'No such ticket in this tenant' },
+      { status: 409, description: 'The ticket has a different reset, or is closed' },
+    ],
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Optional: the ticket already makes a repeat return the same reset' })
-  @ApiResponse({ status: 202, description: 'Started; follow statusUrl' })
-  @ApiResponse({ status: 200, description: 'This ticket already has this reset; here it is' })
-  @ApiResponse({ status: 409, type: ApiErrorBody, description: 'The ticket has a different reset, or is closed' })
   async start(
     @CurrentTenant() caller: TenantPrincipal,
     @Body() body: PasswordResetRequestDto,
@@ -37,29 +48,46 @@ export class PasswordResetsController {
 
   @Get(':ticketRef')
   @TenantRoles(ANY_TENANT_ROLE)
-  @ApiOperation({
-    summary: "The reset's live state; agents and above also get the one-time link to the temporary password (for an approved administrator's reset: its requester, managers and admins)",
+  @ApiRoute({
+    summary: "The reset's live state, with the one-time link to the temporary password for those allowed to hand it over",
+    description:
+      "The workflow's status and state. While the temporary password is unseen, agents and above also get temporaryPassword (its one-time link); for an approved administrator's reset, only its requester, managers and admins do.",
+    success: { status: 200, description: 'The reset', type: GoogleOperationResponse },
+    errors: [{ status: 404, description: 'This ticket has no password reset' }],
   })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
-  get(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string) {
-    return this.operations.get('password-reset', caller, ticketRef);
+  get(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string, @RequestOrigin() origin: string) {
+    return this.operations.get('password-reset', caller, ticketRef, origin);
   }
 
   @Post(':ticketRef/approve')
   @HttpCode(200)
   @TenantRoles(MANAGER_OR_HIGHER)
-  @ApiOperation({ summary: "Approve the reset of an administrator's password (a manager or admin other than the requester)" })
-  @ApiResponse({ status: 409, type: ApiErrorBody, description: 'Nothing awaits approval, or the caller asked for it' })
-  approve(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string) {
-    return this.operations.approve(caller, ticketRef);
+  @ApiRoute({
+    summary: "Approve the reset of an administrator's password (a manager or admin other than the requester)",
+    description: 'Resets of administrators wait for approval by a manager or admin who did not request them; approving lets the workflow set the password.',
+    success: { status: 200, description: 'The reset after approval', type: GoogleOperationResponse },
+    errors: [
+      { status: 404, description: 'This ticket has no password reset' },
+      { status: 409, description: 'Nothing awaits approval, or the caller asked for it' },
+    ],
+  })
+  approve(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string, @RequestOrigin() origin: string) {
+    return this.operations.approve(caller, ticketRef, origin);
   }
 
   @Post(':ticketRef/cancel')
   @HttpCode(200)
   @TenantRoles(AGENT_OR_HIGHER)
-  @ApiOperation({ summary: 'Cancel a reset that is still awaiting approval' })
-  @ApiResponse({ status: 409, type: ApiErrorBody })
-  cancel(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string) {
-    return this.operations.cancel('password-reset', caller, ticketRef);
+  @ApiRoute({
+    summary: 'Cancel a reset that is still awaiting approval',
+    description: 'Ends a reset that waits for approval without touching the user; a reset past approval can no longer be cancelled.',
+    success: { status: 200, description: 'The reset, cancelled', type: GoogleOperationResponse },
+    errors: [
+      { status: 404, description: 'This ticket has no password reset' },
+      { status: 409, description: 'The reset is not awaiting approval' },
+    ],
+  })
+  cancel(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string, @RequestOrigin() origin: string) {
+    return this.operations.cancel('password-reset', caller, ticketRef, origin);
   }
 }
