@@ -9,7 +9,7 @@ export class CreateApiKeyDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9 ._@-]*$/, { message: 'name may hold letters, digits, spaces and . _ @ -' })
   name!: string;
 
-  @ApiProperty({ enum: TENANT_ROLES })
+  @ApiProperty({ enum: TENANT_ROLES, example: 'agent' })
   @IsIn(TENANT_ROLES)
   role!: TenantRole;
 }

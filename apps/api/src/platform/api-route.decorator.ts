@@ -10,8 +10,8 @@ export interface RouteSuccess {
   schema?: SchemaObject;
   /** Required with a schema object; a response class carries its examples itself. */
   example?: unknown;
-  /** Media types other than JSON (a page, a file, an export); the route's errors stay JSON. */
-  contentTypes?: string[];
+  /** Media types other than JSON (a page, a file, an export), each with its example (none for bytes); the route's errors stay JSON. */
+  media?: Record<string, unknown>;
 }
 
 /** A failure only this route answers; what every route answers (401, 403, 400, 413, 415) the document adds from the route's metadata. */
@@ -46,9 +46,10 @@ export function ApiRoute(options: ApiRouteOptions): MethodDecorator {
 
 function successResponse(success: RouteSuccess): Parameters<typeof ApiResponse>[0] {
   const example = success.example !== undefined ? { example: success.example } : {};
-  if (success.contentTypes) {
+  if (success.media) {
     const schema = success.schema ?? { type: 'string' };
-    return { status: success.status, description: success.description, content: Object.fromEntries(success.contentTypes.map((type) => [type, { schema, ...example }])) };
+    const content = Object.entries(success.media).map(([type, mediaExample]) => [type, { schema, ...(mediaExample !== undefined ? { example: mediaExample } : {}) }]);
+    return { status: success.status, description: success.description, content: Object.fromEntries(content) };
   }
   return {
     status: success.status,

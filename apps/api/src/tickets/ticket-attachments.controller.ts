@@ -58,7 +58,7 @@ export class TicketAttachmentsController {
     summary: 'Download an attachment (always as a download, never rendered by the browser)',
     description:
       'The decrypted file, with its stored Content-Type, Content-Disposition: attachment (the exact name in RFC 5987 form), nosniff and a sandboxing Content-Security-Policy. Each download is audited.',
-    success: { status: 200, description: "The file's bytes, with the type it was uploaded as", schema: { type: 'string', format: 'binary' }, contentTypes: ['application/octet-stream'] },
+    success: { status: 200, description: "The file's bytes, with the type it was uploaded as", schema: { type: 'string', format: 'binary' }, media: { 'application/octet-stream': undefined } },
     errors: [{ status: 404, description: 'No such ticket, or no such attachment on it' }],
   })
   async download(
