@@ -28,7 +28,8 @@
 // - Blocks are separated by blank lines. A heading, fence, rule, quote or list marker line also ends a
 //   paragraph without one.
 //
-// INLINE syntax works within one line (nothing spans a hard line break):
+// INLINE syntax works within one line (nothing spans a hard line break), and a code span, link, bare URL,
+// bold or italic is at most 1000 characters long (so that a pasted log line cannot make conversion slow):
 // - `code`: a run of N backticks up to the next run of exactly N backticks. The content is literal; when it
 //   both starts and ends with a space, and is not all spaces, one space is removed from each end. A run
 //   with no partner is literal text.

@@ -35,7 +35,7 @@ export type InlineStep =
  * Constructs must end within this many characters of where they start, which keeps a pathological line
  * (a pasted log full of "[" and "*") linear instead of quadratic.
  */
-export const CONSTRUCT_LOOKAHEAD = 4000;
+export const CONSTRUCT_LOOKAHEAD = 1000;
 
 const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 const WHITESPACE = /\s/;

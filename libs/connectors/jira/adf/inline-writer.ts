@@ -34,6 +34,8 @@ type Token =
 type EscapeMode = 'minimal' | 'all';
 type OuterMark = { type: 'link'; href: string; end: number } | { type: 'strong' | 'em'; end: number };
 
+/** The only characters at which the parser can do anything but take one literal character. */
+const SYNTAX_TRIGGERS = new Set(['\\', '`', '*', '_', '[', ']', 'h']);
 const PLAIN_LINK_DESTINATION = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s()<>]+$/;
 const BARE_URL_CANDIDATE = /^https?:\/\/[^\s<>`]*[^\s<>`.,;:!?'")\]*_]$/;
 
@@ -170,7 +172,9 @@ function writeTokens(tokens: Token[], mode: EscapeMode): string {
     }
     const character = token.character;
     const mustEscape = mode === 'all' && ESCAPABLE_CHARACTERS.has(character);
-    if (!mustEscape && readsAsItself(character, token.frame, known, pieces, 'literal', character)) {
+    if (!SYNTAX_TRIGGERS.has(character)) {
+      pieces.push(character);
+    } else if (!mustEscape && readsAsItself(character, token.frame, known, pieces, 'literal', character)) {
       pieces.push(character);
     } else if (ESCAPABLE_CHARACTERS.has(character)) {
       pieces.push(`\\${character}`);
