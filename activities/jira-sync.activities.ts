@@ -1,22 +1,12 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { appendAuditEvent } from '../libs/audit';
 import { JiraConnectorError } from '../libs/connectors/jira/jira-errors';
 import type { JiraSyncActivities, JiraSyncItem } from '../libs/contracts';
 import type { TenantScopedDatabase } from '../libs/db';
-import { JIRA_SYNC_ACTOR, type JiraPairSync } from '../libs/jira-sync/jira-pair-sync';
-import type { JiraSiteSync } from '../libs/jira-sync/jira-site-sync';
+import type { JiraSyncEngine } from '../libs/jira-sync/jira-sync-engine';
+import { JIRA_SYNC_ACTOR } from '../libs/jira-sync/jira-pair-sync';
 import { JiraSyncRetry } from '../libs/jira-sync/jira-sync-retry';
-import type { JiraSyncSignals } from '../libs/jira-sync/jira-sync-signals';
-import type { JiraSyncStateStore } from '../libs/jira-sync/jira-sync-state-store';
 import { jiraActivityFailureOf } from './jira-activity-failure';
-
-/** The sync engine as the worker runs it; null when no Atlassian app is configured (every activity refuses). */
-export interface JiraSyncEngine {
-  pairs: JiraPairSync;
-  sites: JiraSiteSync;
-  states: JiraSyncStateStore;
-  signals: JiraSyncSignals;
-}
 
 export interface JiraSyncActivityDependencies {
   db: TenantScopedDatabase;
@@ -44,7 +34,7 @@ export function createJiraSyncActivities({ db, jiraSync }: JiraSyncActivityDepen
     async syncJiraPair(tenantId: string, item: JiraSyncItem) {
       const { pairs, states } = engine();
       try {
-        const result = await pairs.sync(tenantId, item);
+        const result = await heartbeating(() => pairs.sync(tenantId, item));
         if (result.outcome !== 'not-synced') await states.recordOutcome(tenantId, { success: true });
         return result;
       } catch (error) {
@@ -72,11 +62,24 @@ export function createJiraSyncActivities({ db, jiraSync }: JiraSyncActivityDepen
   };
 }
 
+/** Heartbeats while Jira answers, so a worker that died mid-call is noticed in seconds, not at the timeout. */
+const HEARTBEAT_EVERY_MS = 3_000;
+
 async function failuresMapped<T>(work: () => Promise<T>): Promise<T> {
   try {
-    return await work();
+    return await heartbeating(work);
   } catch (error) {
     throw activityFailureOf(error);
+  }
+}
+
+async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const beat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(beat);
   }
 }
 

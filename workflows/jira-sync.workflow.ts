@@ -18,12 +18,16 @@ import {
 // Jira's 429/5xx are retried with its Retry-After (the failure's nextRetryDelay); 400/403/404 and a revoked
 // grant are not (the connector marks them non-retryable). Attempts are capped so one broken issue cannot stall
 // its place in the queue for ever: it is counted as a failure and the next webhook or reconciliation retries it.
+// Activities heartbeat every few seconds: a killed worker's attempt is retried elsewhere after the heartbeat
+// timeout; a retried attempt re-reads both sides, and issue creation finds its earlier create first.
 const pairActivities = proxyActivities<JiraSyncActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 });
 const siteActivities = proxyActivities<JiraSyncActivities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
 });
 const tickActivities = proxyActivities<JiraSyncActivities>({

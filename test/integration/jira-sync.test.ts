@@ -1,17 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { CredentialStore } from '../../libs/connectors/credential-store';
-import { JiraSiteConnections } from '../../libs/connectors/jira/jira-site-connections';
 import { JiraSiteStore } from '../../libs/connectors/jira/jira-site-store';
 import { CUSTODIAN_TASK_QUEUE, jiraSyncStatusQuery, jiraSyncWorkflowId } from '../../libs/contracts';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { TenantScopedDatabase } from '../../libs/db';
-import { JiraPairSync } from '../../libs/jira-sync/jira-pair-sync';
 import { JiraRawResponses } from '../../libs/jira-sync/jira-raw-responses';
-import { JiraSiteSync } from '../../libs/jira-sync/jira-site-sync';
-import { JiraSyncSignals } from '../../libs/jira-sync/jira-sync-signals';
-import { JiraSyncStateStore } from '../../libs/jira-sync/jira-sync-state-store';
+import { createJiraSyncEngine } from '../../libs/jira-sync/jira-sync-engine';
+import type { JiraSyncSignals } from '../../libs/jira-sync/jira-sync-signals';
+import type { JiraSyncStateStore } from '../../libs/jira-sync/jira-sync-state-store';
 import { setTicketChangeContext } from '../../libs/tickets/ticket-change-context';
 import { startJiraCloudSimulator, type JiraCloudSimulator } from '../fakes/jira/jira-cloud-simulator';
 import { adfParagraph } from '../fakes/jira/jira-resources';
@@ -73,16 +71,9 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     const encryption = new EnvelopeEncryption(keyProviderFromEnv());
     const credentials = new CredentialStore(db, encryption);
     const sites = new JiraSiteStore(db);
-    const connections = new JiraSiteConnections({ credentials, sites, oauth: simulatorAtlassianOAuth(jira) });
-    states = new JiraSyncStateStore(db, encryption);
+    const engine = createJiraSyncEngine({ db, encryption, credentials, oauth: simulatorAtlassianOAuth(jira), temporal: api.temporal, taskQueue: CUSTODIAN_TASK_QUEUE, webhookBaseUrl: apiUrl })!;
+    ({ states, signals } = engine);
     raw = new JiraRawResponses(db, encryption);
-    signals = new JiraSyncSignals(api.temporal, CUSTODIAN_TASK_QUEUE);
-    const engine = {
-      pairs: new JiraPairSync({ db, connections, states, raw }),
-      sites: new JiraSiteSync({ db, connections, states, raw, signals, webhookBaseUrl: apiUrl }),
-      states,
-      signals,
-    };
     worker = await startTestWorker(db, { jiraSync: engine });
 
     const created = await request(api.http).post('/v1/tenants').set(bearer(api.operatorKey)).send({ slug: `jira-sync-${Date.now()}`, name: 'Jira Sync LLP' }).expect(201);

@@ -7,10 +7,12 @@ import { createNotifier } from '../../../libs/connectors/email';
 import { CredentialStore } from '../../../libs/connectors/credential-store';
 import { googleOAuthFromConfig } from '../../../libs/connectors/google/google-oauth-from-config';
 import { GoogleWorkspaceConnections } from '../../../libs/connectors/google/google-workspace-connections';
+import { atlassianOAuthFromConfig } from '../../../libs/connectors/jira/atlassian-oauth-from-config';
 import { ProviderCredentialRevoker } from '../../../libs/connectors/provider-credential-revoker';
 import { assertRowLevelSecurity, createPrismaClient, TenantScopedDatabase } from '../../../libs/db';
 import { EnvelopeEncryption } from '../../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
+import { createJiraSyncEngine } from '../../../libs/jira-sync/jira-sync-engine';
 import { OneTimeSecretStore } from '../../../libs/secrets/one-time-secret-store';
 import { loadSecurityDeskConfig } from '../../../libs/security/security-desk-config';
 import { temporalConnectionOptions } from '../../../libs/temporal/connection-options';
@@ -51,6 +53,15 @@ async function main(): Promise<void> {
         deletionBatchSize: config.tenantLifecycle.deletionBatchSize,
         google: new GoogleWorkspaceConnections({ credentials, oauth: googleOAuth, apiRootUrl: config.google?.apiRootUrl }),
         secrets: new OneTimeSecretStore(db, encryption),
+        jiraSync: createJiraSyncEngine({
+          db,
+          encryption,
+          credentials,
+          oauth: atlassianOAuthFromConfig(config.jira),
+          temporal,
+          taskQueue: config.temporal.taskQueue,
+          webhookBaseUrl: config.api.publicUrl ?? `http://${config.api.host}:${config.api.port}`,
+        }),
       },
       payloadCodec,
       workflowBundlePath: existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : undefined,
