@@ -1,8 +1,10 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { OperatorOnly } from '../auth/access.decorators';
-import { ApiErrorBody, notFound } from '../errors/api-error';
+import { notFound } from '../errors/api-error';
+import { ApiRoute } from '../platform/api-route.decorator';
+import { DeletionCertificateResponse } from './tenant-deletion-responses';
 
 /** The tombstone of a deleted tenant: the only record that outlives it. Operators only. */
 @ApiTags('tenant-deletion')
@@ -13,8 +15,12 @@ export class DeletionCertificateController {
 
   @Get(':tenantId/certificate')
   @OperatorOnly()
-  @ApiOperation({ summary: 'The deletion certificate of a tenant (in_progress while its rows are being deleted)' })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiRoute({
+    summary: 'The deletion certificate of a tenant (in_progress while its rows are being deleted)',
+    description: "The tombstone kept after a tenant's deletion: its slug, when deletion ran, rows deleted per table and, once complete, the certificate (data keys destroyed, workflows stopped, grants revoked).",
+    success: { status: 200, description: 'The tombstone and certificate', type: DeletionCertificateResponse },
+    errors: [{ status: 404, description: 'No deletion of this tenant has started' }],
+  })
   async certificate(@Param('tenantId', new ParseUUIDPipe()) tenantId: string) {
     const tombstone = await this.db.prisma.tenantTombstone.findUnique({ where: { deletedTenantId: tenantId } });
     if (!tombstone) throw notFound('deletion of this tenant');

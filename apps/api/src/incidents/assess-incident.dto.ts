@@ -8,6 +8,7 @@ export class AssessIncidentDto {
   @ApiPropertyOptional({
     oneOf: [{ type: 'string', enum: ['all'] }, { type: 'array', items: { type: 'string', format: 'uuid' } }],
     description: '"all" resolves to every customer tenant at the moment this assessment arrives',
+    example: 'all',
   })
   @IsOptional()
   @Validate(TenantSelectionConstraint)
@@ -22,7 +23,7 @@ export class AssessIncidentDto {
   @Length(1, 100, { each: true })
   dataCategories?: string[];
 
-  @ApiPropertyOptional({ description: 'Whether the breach is likely to result in a risk to individuals' })
+  @ApiPropertyOptional({ example: true, description: 'Whether the breach is likely to result in a risk to individuals' })
   @IsOptional()
   @IsBoolean()
   notifiable?: boolean;
@@ -32,27 +33,27 @@ export class AssessIncidentDto {
   @IsIn(CONTAINMENT_STATUSES)
   containment?: ContainmentStatus;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ minimum: 0, example: 120 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(1_000_000_000)
   approximateDataSubjects?: number;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ minimum: 0, example: 480 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(1_000_000_000_000)
   approximateRecords?: number;
 
-  @ApiPropertyOptional({ maxLength: 5000 })
+  @ApiPropertyOptional({ maxLength: 5000, example: 'Phishing aimed at the affected clients' })
   @IsOptional()
   @IsString()
   @Length(1, 5000)
   likelyConsequences?: string;
 
-  @ApiPropertyOptional({ maxLength: 5000 })
+  @ApiPropertyOptional({ maxLength: 5000, example: 'The report link was revoked and access logs were reviewed' })
   @IsOptional()
   @IsString()
   @Length(1, 5000)

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/access.decorators';
+import { ApiRoute } from '../platform/api-route.decorator';
 import { SECURITY_REPORT_PAGE, SECURITY_REPORT_PAGE_CSP } from './security-report-page';
 
 @ApiTags('security-reports')
@@ -11,8 +12,11 @@ export class SecurityReportPageController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', SECURITY_REPORT_PAGE_CSP)
   @Header('X-Content-Type-Options', 'nosniff')
-  @ApiProduces('text/html')
-  @ApiOperation({ summary: 'A plain form for reporting a vulnerability; it posts to /v1/security-reports' })
+  @ApiRoute({
+    summary: 'A plain form for reporting a vulnerability; it posts to /v1/security-reports',
+    description: 'An HTML page for people without an API client: a form with the fields of POST /v1/security-reports, under a strict Content-Security-Policy.',
+    success: { status: 200, description: 'The page', media: { 'text/html': '<!doctype html><html lang="en"><head><title>Report a vulnerability</title>…</head><body><form>…</form></body></html>' } },
+  })
   page(): string {
     return SECURITY_REPORT_PAGE;
   }

@@ -7,7 +7,7 @@ export class SubmitSecurityReportDto {
   @Length(1, 200)
   summary!: string;
 
-  @ApiProperty({ description: 'What you found, how to reproduce it, what it affects', maxLength: 10000 })
+  @ApiProperty({ description: 'What you found, how to reproduce it, what it affects', maxLength: 10000, example: 'A ticket summary of <img src=x onerror=alert(1)> runs script on the tenant page.' })
   @IsString()
   @Length(1, 10000)
   details!: string;
@@ -17,7 +17,7 @@ export class SubmitSecurityReportDto {
   @Length(3, 320)
   reporterEmail!: string;
 
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ maxLength: 200, example: 'A. Researcher' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
