@@ -19,9 +19,10 @@ async function bundleWorkflows() {
   const sources = [path.join(root, 'dist', 'workflows'), path.join(root, 'dist', 'libs', 'contracts'), path.join(root, 'dist', 'libs', 'temporal')];
   if (existsSync(bundlePath) && statSync(bundlePath).mtimeMs > Math.max(...sources.map(newestMtime))) return;
   const { bundleWorkflowCode } = require('@temporalio/worker');
+  const { WORKFLOW_BUNDLE_OPTIONS } = require(path.join(root, 'dist', 'libs', 'temporal', 'data-converter.js'));
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(root, 'dist', 'workflows', 'index.js'),
-    failureConverterPath: path.join(root, 'dist', 'libs', 'temporal', 'failure-converter.js'),
+    ...WORKFLOW_BUNDLE_OPTIONS,
     logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
   });
   writeFileSync(bundlePath, code);

@@ -80,7 +80,7 @@ describe('payloads not encrypted under our key are refused (real worker, Postgre
   it.each([
     ['password-reset', PASSWORD_RESET_WORKFLOW, { signOut: true }],
     ['access-change', ACCESS_CHANGE_WORKFLOW, { actions: ['suspend', 'sign_out'] }],
-  ] as const)('a %s started with a plain payload never runs: no Google call, no row, no audit event', async (kind, workflow, parameters) => {
+  ] as const)('a %s started with a plain payload fails at once: no Google call, no row, no audit event', async (kind, workflow, parameters) => {
     const ticketRef = kind === 'password-reset' ? 'CT-900001' : 'CT-900002';
     await insertTicket(new TenantScopedDatabase(api.prisma), tenantId, ticketRef, kind === 'password-reset' ? 'password_reset' : 'access_change');
     const user = `jane@${DOMAIN}`;
@@ -93,14 +93,14 @@ describe('payloads not encrypted under our key are refused (real worker, Postgre
       args: [{ tenantId, ticketRef, userEmail: user, requestedBy: 'api-key:mallory', requesterId: randomUUID(), ...parameters }],
     });
     try {
-      // The worker picks the task up and refuses it: its workflow tasks fail, and nothing is scheduled.
-      const events = await until(
-        async () => (await handle.fetchHistory()).events ?? [],
-        (history) => history.some((event) => event.workflowTaskFailedEventAttributes),
-      );
-      expect(events.some((event) => event.workflowTaskFailedEventAttributes)).toBe(true);
+      // The worker refuses the input: the workflow fails at once, before its function runs, and frees its id.
+      const status = await until(async () => (await handle.describe()).status.name, (name) => name !== 'RUNNING');
+      expect(status).toBe('FAILED');
+      const failure = await api.temporal.workflow.getHandle(workflowId).result().then(() => undefined, (error: { cause?: { type?: string } }) => error.cause);
+      expect(failure).toMatchObject({ type: 'PayloadRefused' });
+      const events = (await handle.fetchHistory()).events ?? [];
       expect(events.filter((event) => event.activityTaskScheduledEventAttributes)).toEqual([]);
-      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(events.filter((event) => event.workflowTaskFailedEventAttributes)).toEqual([]);
       expect(google.requests.slice(googleRequestsBefore)).toEqual([]);
       expect(google.passwordsSet).toEqual([]);
       expect(google.users.get(user)).toMatchObject({ suspended: false, signOuts: 0 });
@@ -111,7 +111,7 @@ describe('payloads not encrypted under our key are refused (real worker, Postgre
       });
       expect(secrets).toBe(0);
     } finally {
-      await handle.terminate('test: refused start');
+      await handle.terminate('test: refused start').catch(() => undefined);
     }
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../libs/config/repo-root';
 import { startEmbeddedPostgres } from '../../libs/db/embedded-postgres';
 import { runMigrations } from '../../libs/db/migration-runner';
-import { FAILURE_CONVERTER_PATH } from '../../libs/temporal/data-converter';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../libs/temporal/data-converter';
 import { startTemporalDevServer } from '../../libs/temporal/dev-server';
 import globalTeardown from './global-teardown';
 import { setTestInfrastructure } from './test-infrastructure-handle';
@@ -38,7 +38,7 @@ async function startTestInfrastructure(dir: string): Promise<void> {
   const bundlePath = join(dir, 'workflow-bundle.js');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
+    ...WORKFLOW_BUNDLE_OPTIONS,
     logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
   });
   writeFileSync(bundlePath, code);

@@ -1,7 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDependencies } from '../../../activities';
-import { custodianDataConverter } from '../../../libs/temporal/data-converter';
+import { custodianDataConverter, WORKFLOW_BUNDLE_OPTIONS } from '../../../libs/temporal/data-converter';
 import { WorkerPayloadCodec } from '../../../libs/temporal/worker-payload-codec';
 
 export interface CustodianWorkerOptions {
@@ -23,7 +23,7 @@ export function createCustodianWorker(options: CustodianWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../../../workflows') }),
+      : { workflowsPath: require.resolve('../../../workflows'), interceptors: { workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules } }),
     activities: createActivities(options.dependencies),
     dataConverter: custodianDataConverter(new WorkerPayloadCodec(options.payloadCodec)),
   });
