@@ -56,6 +56,8 @@ export function createTenantExportActivities({ db }: TenantExportActivityDepende
         tenantId,
         lastSeq: head.lastSeq,
         lastHash: head.lastHash,
+        lastAt: head.lastAt,
+        signature: head.signature,
         checkpoint: head.checkpoint,
         exportedAt,
         filter: { from: null, to: null, actions: null },

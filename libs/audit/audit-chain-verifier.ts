@@ -5,10 +5,15 @@ export interface ChainedAuditEvent extends HashedAuditFields {
   hash: Uint8Array;
 }
 
-export type ChainBreak = 'altered' | 'missing' | 'misordered' | 'head_mismatch';
+/**
+ * altered / missing / misordered / head_mismatch: the events do not form the chain the head names.
+ * unsigned_head / forged_head / forged_checkpoint: the head or the checkpoint lacks a valid signature under the
+ * tenant's KMS-held key, so it was written outside Custodian (e.g. rewound after deleting the newest events).
+ */
+export type ChainBreak = 'altered' | 'missing' | 'misordered' | 'head_mismatch' | 'unsigned_head' | 'forged_head' | 'forged_checkpoint';
 
 export type ChainVerification =
-  | { ok: true; checkedEvents: number; lastSeq: number; lastHash: string | null }
+  | { ok: true; checkedEvents: number; lastSeq: number; lastHash: string | null; /** the signed head's time, where known */ lastAt?: string | null }
   | { ok: false; brokenSeq: number; reason: ChainBreak; message: string; checkedEvents: number };
 
 /** Where the chain starts: seq 0 with no hash, or a retention checkpoint (last pruned seq and hash). */

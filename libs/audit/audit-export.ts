@@ -3,12 +3,19 @@ import type { AuditChainHead, AuditEventRecord } from './audit-trail';
 
 export type AuditExportFormat = 'jsonl' | 'csv';
 
-/** The first record of every export: what the chain said when the export was taken. */
+/**
+ * The first record of every export: what the chain said when the export was taken, with the head's signature
+ * (HMAC under the tenant's KMS-held key, checked by `npm run audit:verify -- --file` where the KMS is reachable).
+ * An auditor who keeps an export holds a signed (seq, hash, time): a trail later found to end before that seq,
+ * or at that seq with another hash, has been cut back, even if its current head is validly signed.
+ */
 export interface ExportedChainHead {
   type: 'chain_head';
   tenantId: string;
   lastSeq: number;
   lastHash: string | null;
+  lastAt: string | null;
+  signature: string | null;
   checkpoint: AuditChainHead['checkpoint'];
   exportedAt: string;
   filter: { from: string | null; to: string | null; actions: string[] | null };
@@ -38,7 +45,7 @@ export async function* exportAuditLines(
 ): AsyncGenerator<string> {
   if (format === 'csv') {
     yield `${CSV_COLUMNS.join(',')}\n`;
-    yield csvRow(['chain_head', head.tenantId, head.lastSeq, head.exportedAt, '', '', '', '', JSON.stringify({ checkpoint: head.checkpoint, filter: head.filter }), '', head.lastHash ?? '']);
+    yield csvRow(['chain_head', head.tenantId, head.lastSeq, head.exportedAt, '', '', '', '', JSON.stringify({ checkpoint: head.checkpoint, filter: head.filter, lastAt: head.lastAt, signature: head.signature }), '', head.lastHash ?? '']);
     for await (const event of events) {
       const e = toExported(event);
       yield csvRow(['event', e.tenantId, e.seq, e.at, e.actor, e.action, e.target ?? '', e.outcome, JSON.stringify(e.details), e.prevHash ?? '', e.hash]);
@@ -53,11 +60,16 @@ export async function* exportAuditLines(
  * Offline check of a JSON Lines export: every event must match its own hash, consecutive events must
  * link, and an unfiltered export must run from its start (seq 1 or the checkpoint) to the head it names.
  */
-export async function verifyAuditExport(jsonl: string): Promise<ChainVerification> {
+export async function verifyAuditExport(
+  jsonl: string,
+  options: { signatureProblem?: (head: ExportedChainHead) => Promise<ChainVerification | undefined> } = {},
+): Promise<ChainVerification> {
   const [first, ...rest] = jsonl.split('\n').filter((line) => line.trim() !== '');
   if (!first) throw new Error('empty export');
   const head = JSON.parse(first) as ExportedChainHead;
   if (head.type !== 'chain_head') throw new Error('an export starts with its chain_head record');
+  const signatureProblem = await options.signatureProblem?.(head);
+  if (signatureProblem) return signatureProblem;
   const events = rest.map((line) => fromExported(JSON.parse(line) as ExportedEvent));
   const filtered = Boolean(head.filter.from || head.filter.to || head.filter.actions);
   if (!filtered) {
@@ -127,8 +139,9 @@ function csvRow(values: (string | number)[]): string {
   return `${values.map((value) => csvField(String(value))).join(',')}\n`;
 }
 
-/** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets never run an exported value. */
+/** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets never run an exported value (and a leading ' is
+ * escaped the same way, so audit:verify can undo exactly that). */
 function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = /^[=+\-@\t\r']/.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -1,14 +1,21 @@
 import { readFile } from 'node:fs/promises';
-import { loadAppConfig } from '../config/app-config';
+import { resolve } from 'node:path';
+import { postgresUrl } from '../config/app-config';
 import { createPrismaClient, TenantScopedDatabase } from '../db';
+import { maintenanceDatabase, type MaintenanceDatabase } from '../db/maintenance-database';
 import type { ChainVerification } from './audit-chain-verifier';
 import { verifyAuditExport } from './audit-export';
+import { csvAuditExportToJsonLines, isCsvAuditExport } from './audit-export-csv';
 import { AuditTrail } from './audit-trail';
 
 /**
- * npm run audit:verify -- --tenant <id>        recompute a tenant's chain in the database (DATABASE_URL)
- * npm run audit:verify -- --file export.jsonl  verify an auditor's export offline
- * Exit code 0 when intact, 2 when broken.
+ * npm run audit:verify -- --tenant <id>        recompute a tenant's chain in the database (DATABASE_URL, else the
+ *                                              embedded PostgreSQL in .data/) and check its signed head and
+ *                                              checkpoint with the KMS (KMS_KEY_ID or key file)
+ * npm run audit:verify -- --file export.jsonl  verify an auditor's export (JSON Lines or CSV): hashes and links
+ *                                              offline; the head's signature too where DATABASE_URL and the KMS
+ *                                              are reachable. A relative path is from the folder npm was run in.
+ * Exit code 0 when intact, 2 when broken, 1 when it cannot tell (no such tenant, unreadable file).
  */
 async function main(): Promise<void> {
   const arg = (name: string) => {
@@ -17,21 +24,36 @@ async function main(): Promise<void> {
   };
   const tenant = arg('--tenant');
   const file = arg('--file');
+  if (!tenant && !file) throw new Error('usage: npm run audit:verify -- --tenant <uuid> | --file <export.jsonl|export.csv>');
+  // npm runs scripts from the package's folder; INIT_CWD is where its caller was.
+  const exported = file ? await readFile(resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8') : undefined;
+  const database: MaintenanceDatabase | undefined = tenant
+    ? await maintenanceDatabase('DATABASE_URL')
+    : process.env.DATABASE_URL
+      ? { url: postgresUrl(process.env, 'DATABASE_URL'), release: async () => undefined }
+      : undefined;
+  const prisma = database ? createPrismaClient(database.url, { poolSize: 2 }) : undefined;
   let result: ChainVerification;
-  if (file) {
-    result = await verifyAuditExport(await readFile(file, 'utf8'));
-  } else if (tenant) {
-    const prisma = createPrismaClient(loadAppConfig({ TEMPORAL_ADDRESS: 'unused', ...process.env }).databaseUrl, { poolSize: 2 });
-    try {
-      result = await new AuditTrail(new TenantScopedDatabase(prisma)).verify(tenant);
-    } finally {
-      await prisma.$disconnect();
+  try {
+    const db = prisma ? new TenantScopedDatabase(prisma) : undefined;
+    const trail = db ? new AuditTrail(db) : undefined;
+    if (exported !== undefined) {
+      result = await verifyAuditExport(isCsvAuditExport(exported) ? csvAuditExportToJsonLines(exported) : exported, {
+        signatureProblem: trail ? (head) => trail.signatureProblem(head.tenantId, head) : undefined,
+      });
+      if (!trail) console.log('note: the chain head signature was not checked (no DATABASE_URL to find the tenant\'s signing key)');
+    } else {
+      const known = await db!.withTenant(tenant!, (tx) => tx.tenant.findUnique({ where: { id: tenant! }, select: { id: true } }));
+      if (!known) throw new Error(`no tenant ${tenant} in this database: nothing to verify (GET /v1/tenant with the tenant's key shows its id)`);
+      result = await trail!.verify(tenant!);
     }
-  } else {
-    throw new Error('usage: npm run audit:verify -- --tenant <uuid> | --file <export.jsonl>');
+  } finally {
+    await prisma?.$disconnect();
+    await database?.release();
   }
   if (result.ok) {
-    console.log(`OK: ${result.checkedEvents} events verified, chain ends at seq ${result.lastSeq}`);
+    const signed = result.lastAt ? `, signed head of ${result.lastAt}` : '';
+    console.log(`OK: ${result.checkedEvents} events verified, chain ends at seq ${result.lastSeq}${signed}`);
   } else {
     console.log(`BROKEN at seq ${result.brokenSeq} (${result.reason}): ${result.message}`);
     process.exitCode = 2;

@@ -1,4 +1,5 @@
-import type { TenantTransaction } from '../db/tenant-scoped-database';
+import { auditHeadSignerOf, type TenantTransaction } from '../db/tenant-scoped-database';
+import type { AuditSql } from './audit-head-signer';
 import { auditEventHash } from './audit-event-hash';
 import { canonicalJson } from './canonical-json';
 
@@ -24,7 +25,8 @@ export interface AppendedAuditEvent {
 /**
  * Appends one event inside the caller's tenant transaction, so the event and the change it records commit
  * or roll back together. Locking the tenant's chain head first makes concurrent writers queue: seq stays
- * gapless and every event links to exactly the one before it.
+ * gapless and every event links to exactly the one before it. The new head is signed (HMAC under the
+ * tenant's KMS-held key) in the same transaction; the database refuses to commit a head left unsigned.
  */
 export async function appendAuditEvent(
   tx: TenantTransaction,
@@ -53,5 +55,14 @@ export async function appendAuditEvent(
     INSERT INTO audit_events (tenant_id, seq, actor, action, target, outcome, details, at, prev_hash, hash)
     VALUES (${tenantId}::uuid, ${seq}, ${event.actor}, ${event.action}, ${target}, ${event.outcome},
             ${JSON.stringify(storedDetails)}::jsonb, ${head.event_at}, ${head.last_hash}, ${hash})`;
+  const signer = auditHeadSignerOf(tx);
+  if (!signer) throw new Error('audit events are appended inside TenantScopedDatabase.withTenant, which signs the chain head');
+  const mac = await signer.headMac(transactionSql(tx), { tenantId, seq, hash, at: head.event_at });
+  await tx.$executeRaw`SELECT audit_sign_head(${tenantId}::uuid, ${seq}::bigint, ${mac})`;
   return { seq, at: head.event_at, hash };
+}
+
+/** A Prisma transaction as the signer's SQL runner. */
+export function transactionSql(tx: TenantTransaction): AuditSql {
+  return (sql, params) => tx.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params);
 }

@@ -39,6 +39,34 @@ describe('HTTP API: the audit trail for auditors', () => {
     expect(broken.body).toMatchObject({ ok: false, brokenSeq: 3, reason: 'altered' });
   });
 
+  it('reports newest events cut off behind a rewound head, which the export shows signed before the cut', async () => {
+    const created = await request(api.http).post('/v1/tenants').set(bearer(api.operatorKey)).send({ slug: `cut-${Date.now()}`, name: 'Cut Co' }).expect(201);
+    const victim = created.body.tenant.id as string;
+    const victimAdmin = created.body.adminApiKey.key as string;
+    for (const name of ['k1', 'k2', 'k3']) await request(api.http).post('/v1/api-keys').set(bearer(victimAdmin)).send({ name, role: 'agent' }).expect(201);
+    const before = (await request(api.http).get('/v1/audit/export').set(bearer(victimAdmin)).expect(200)).text.split('\n')[0]!;
+    const signedHead = JSON.parse(before);
+    expect(signedHead).toMatchObject({ type: 'chain_head', signature: expect.stringMatching(/^[0-9a-f]{64}$/), lastAt: expect.any(String) });
+
+    const attacker = await superuserConnection();
+    try {
+      await attacker.query('BEGIN');
+      await attacker.query("SET LOCAL session_replication_role = 'replica'");
+      await attacker.query('DELETE FROM audit_events WHERE tenant_id = $1 AND seq > $2', [victim, signedHead.lastSeq - 2]);
+      await attacker.query(
+        `UPDATE audit_heads h SET last_seq = e.seq, last_hash = e.hash, last_at = e.at, signed_seq = e.seq
+         FROM audit_events e WHERE h.tenant_id = $1 AND e.tenant_id = $1 AND e.seq = $2`,
+        [victim, signedHead.lastSeq - 2],
+      );
+      await attacker.query('COMMIT');
+    } finally {
+      await attacker.end();
+    }
+    const verdict = await request(api.http).get('/v1/audit/verify').set(bearer(victimAdmin)).expect(200);
+    expect(verdict.body).toMatchObject({ ok: false, brokenSeq: signedHead.lastSeq - 2, reason: 'forged_head' });
+    expect(verdict.body.message).toMatch(/does not match its signature/);
+  });
+
   it('exports JSON Lines and CSV with the chain head, filtered by action', async () => {
     const jsonl = await request(api.http).get('/v1/audit/export?action=api_key.created').set(bearer(auditorKey)).expect(200);
     expect(jsonl.headers['content-type']).toContain('application/x-ndjson');

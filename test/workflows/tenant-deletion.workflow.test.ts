@@ -166,7 +166,8 @@ describe('tenant deletion workflow (time skipping, real activities and PostgreSQ
         tenantId,
         requestedBy: 'api-key:alice',
         requesterEmail: REQUESTER,
-        dataKeysDestroyed: 1,
+        // The integration's data key and the audit trail's signing key.
+        dataKeysDestroyed: before.data_keys,
         stoppedWorkflows: [],
         tokenRevocations: [{ provider: 'google', outcome: 'failed', detail: 'no connector' }],
       });

@@ -162,7 +162,7 @@ describe('tamper-evident audit trail (real PostgreSQL)', () => {
     await db.withTenant(tenantId, (tx) => appendAuditEvent(tx, tenantId, { actor: 'test', action: 'test.after_prune', outcome: 'success' }));
     expect(await trail.verify(tenantId)).toMatchObject({ ok: true, checkedEvents: 1, lastSeq: 5 });
     const head = await trail.head(tenantId);
-    expect(head.checkpoint).toMatchObject({ seq: 4 });
+    expect(head.checkpoint).toMatchObject({ seq: 4, signature: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(await verifyAuditExport(await exportText(tenantId, 'jsonl'))).toMatchObject({ ok: true, checkedEvents: 1 });
   });
 
@@ -173,6 +173,8 @@ describe('tamper-evident audit trail (real PostgreSQL)', () => {
       tenantId,
       lastSeq: head.lastSeq,
       lastHash: head.lastHash,
+      lastAt: head.lastAt,
+      signature: head.signature,
       checkpoint: head.checkpoint,
       exportedAt: new Date().toISOString(),
       filter: { from: filter.from?.toISOString() ?? null, to: null, actions: filter.actions ?? null },
