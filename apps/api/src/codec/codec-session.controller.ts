@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../../../libs/config/app-config';
@@ -8,10 +8,11 @@ import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { operatorSessionCookie, readOperatorSessionCookie } from '../auth/operator-session-cookie';
 import { OPERATOR_SESSION_SECONDS, OperatorSessions } from '../auth/operator-sessions';
 import { ApiError } from '../errors/api-error';
+import { ApiRoute } from '../platform/api-route.decorator';
 import { APP_CONFIG } from '../platform/platform.module';
 
 class CodecSessionDto {
-  @ApiProperty({ description: 'An operator API key (co_…)' })
+  @ApiProperty({ description: 'An operator API key (co_…)', example: 'co_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5' })
   @IsString()
   @Length(10, 200)
   operatorKey!: string;
@@ -35,7 +36,11 @@ export class CodecSessionController {
   @Public()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
-  @ApiOperation({ summary: 'A page where an operator signs this browser in for the Temporal UI codec' })
+  @ApiRoute({
+    summary: 'A page where an operator signs this browser in for the Temporal UI codec',
+    description: 'An HTML page with one field for an operator key; it POSTs to this URL and tells the operator to open the Temporal UI under the same host name.',
+    success: { status: 200, description: 'The page', media: { 'text/html': '<!doctype html><html lang="en"><head><title>Custodian codec sign-in</title>…</head><body><form id="signin">…</form></body></html>' } },
+  })
   page(): string {
     return SESSION_PAGE;
   }
@@ -43,7 +48,12 @@ export class CodecSessionController {
   @Post()
   @HttpCode(204)
   @Public()
-  @ApiOperation({ summary: 'Sign this browser in for codec requests with an operator key' })
+  @ApiRoute({
+    summary: 'Sign this browser in for codec requests with an operator key',
+    description: 'Checks the operator key and sets an HttpOnly, SameSite=Strict session cookie scoped to /codec for 8 hours (never the key itself), so the Temporal Web UI can call the codec with "include credentials".',
+    success: { status: 204, description: 'Signed in; Set-Cookie carries the session' },
+    errors: [{ status: 401, description: 'Not a valid operator key' }],
+  })
   async open(@Body() body: CodecSessionDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     const principal = await this.authenticator.authenticate(body.operatorKey);
     if (principal?.kind !== 'operator') throw new ApiError(401, 'unauthorized', 'not a valid operator key');
@@ -54,7 +64,11 @@ export class CodecSessionController {
   @Delete()
   @HttpCode(204)
   @Public()
-  @ApiOperation({ summary: 'Sign this browser out' })
+  @ApiRoute({
+    summary: 'Sign this browser out',
+    description: "Ends the browser's codec session on the server and clears its cookie; without a session it only clears the cookie.",
+    success: { status: 204, description: 'Signed out' },
+  })
   async close(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     const token = readOperatorSessionCookie(request);
     if (token !== undefined) await this.sessions.close(token);

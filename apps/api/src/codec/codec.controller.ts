@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { OperatorOnly } from '../auth/access.decorators';
 import { ApiError } from '../errors/api-error';
+import { ApiRoute } from '../platform/api-route.decorator';
 import { PAYLOAD_CODEC } from '../platform/platform.module';
-import { CodecRequestDto, type WirePayloadDto } from './codec-request.dto';
+import { CodecRequestDto, CodecResponseDto, type WirePayloadDto } from './codec-request.dto';
 import { JsonContentTypeGuard } from './json-content-type.guard';
 
 /**
@@ -22,7 +23,15 @@ export class CodecController {
   @Post('decode')
   @HttpCode(200)
   @OperatorOnly({ allowCookie: true })
-  @ApiOperation({ summary: 'Decrypt payloads for display' })
+  @ApiRoute({
+    summary: 'Decrypt payloads for display',
+    description: "Temporal's remote codec protocol: the Web UI and the CLI send the encrypted payloads of a workflow's history and show what comes back. Only application/json is accepted (so no cross-site form can call it).",
+    success: { status: 200, description: 'The payloads, decrypted, in order', type: CodecResponseDto },
+    errors: [
+      { status: 400, description: 'A payload is not valid base64, or does not decrypt' },
+      { status: 415, description: 'The request is not Content-Type: application/json' },
+    ],
+  })
   async decode(@Body() body: CodecRequestDto) {
     return { payloads: (await this.run(() => this.codec.decode(body.payloads.map(fromWire)))).map(toWire) };
   }
@@ -30,7 +39,15 @@ export class CodecController {
   @Post('encode')
   @HttpCode(200)
   @OperatorOnly({ allowCookie: true })
-  @ApiOperation({ summary: 'Encrypt payloads (e.g. a signal sent from the UI)' })
+  @ApiRoute({
+    summary: 'Encrypt payloads (e.g. a signal sent from the UI)',
+    description: "Temporal's remote codec protocol, the other way: encrypts what an operator sends from the Web UI or the CLI (a signal's arguments) before it reaches the server.",
+    success: { status: 200, description: 'The payloads, encrypted, in order', type: CodecResponseDto },
+    errors: [
+      { status: 400, description: 'A payload is not valid base64, or cannot be encoded' },
+      { status: 415, description: 'The request is not Content-Type: application/json' },
+    ],
+  })
   async encode(@Body() body: CodecRequestDto) {
     return { payloads: (await this.run(() => this.codec.encode(body.payloads.map(fromWire)))).map(toWire) };
   }

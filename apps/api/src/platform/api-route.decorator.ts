@@ -18,6 +18,8 @@ export interface RouteSuccess {
 export interface RouteFailure {
   status: number;
   description: string;
+  /** A route that answers a person's browser (an OAuth callback) fails with a page: an example of it. */
+  page?: string;
 }
 
 export interface ApiRouteOptions {
@@ -39,7 +41,13 @@ export function ApiRoute(options: ApiRouteOptions): MethodDecorator {
     ...successes.map((success) => ApiResponse(successResponse(success))),
     // Explicit content, so a route producing pages or files still documents its errors as the JSON they are.
     ...(options.errors ?? []).map((failure) =>
-      ApiResponse({ status: failure.status, description: failure.description, content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorBody) } } } }),
+      ApiResponse({
+        status: failure.status,
+        description: failure.description,
+        content: failure.page
+          ? { 'text/html': { schema: { type: 'string' }, example: failure.page } }
+          : { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorBody) } } },
+      }),
     ),
   );
 }

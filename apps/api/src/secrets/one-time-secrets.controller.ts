@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { OneTimeSecretStore, type LinkState } from '../../../../libs/secrets/one-time-secret-store';
 import { Public } from '../auth/access.decorators';
-import { ApiError, ApiErrorBody } from '../errors/api-error';
+import { ApiError } from '../errors/api-error';
+import { ApiRoute } from '../platform/api-route.decorator';
+import { RevealedSecretResponse, SECRET_PAGE_EXAMPLE } from './one-time-secret-responses';
 import { askToRevealPage, escapeHtml, revealedPage, sendSecretPage } from './one-time-secret.page';
 
 /**
@@ -18,13 +20,17 @@ export class OneTimeSecretsController {
 
   @Get(':token')
   @Public()
-  @ApiProduces('text/html', 'application/json')
-  @ApiOperation({
-    summary: 'The link\'s page: a button that POSTs for the temporary password. A GET never shows the password or uses it up; a caller preferring JSON gets 405 (use POST)',
+  @ApiRoute({
+    summary: "The link's page: a button that POSTs for the temporary password",
+    description:
+      'A GET never shows the password or uses it up (chat apps and mail scanners GET every link they see). Browsers get a page with a button that POSTs; a caller preferring JSON gets 405 while the password is still there. The link is the credential: no API key. Failures are a page for browsers, the error shape for JSON callers.',
+    success: { status: 200, description: 'The page with the button', media: { 'text/html': SECRET_PAGE_EXAMPLE } },
+    errors: [
+      { status: 404, description: 'No such secret' },
+      { status: 405, description: 'The password is still there: POST to this URL to see it (Allow: POST)' },
+      { status: 410, description: 'secret_gone: already shown, or expired' },
+    ],
   })
-  @ApiResponse({ status: 405, type: ApiErrorBody, description: 'The password is still there: POST to this URL to see it' })
-  @ApiResponse({ status: 410, type: ApiErrorBody, description: 'Already shown, or expired' })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
   async page(@Param('token') token: string, @Req() request: Request, @Res() response: Response) {
     noCopies(response);
     const state = await this.secrets.linkState(token);
@@ -39,10 +45,16 @@ export class OneTimeSecretsController {
   @Post(':token')
   @Public()
   @HttpCode(200)
-  @ApiProduces('application/json', 'text/html')
-  @ApiOperation({ summary: 'Show the temporary password once (JSON, or the page for Accept: text/html); the secret is destroyed as it is shown (24 h at most)' })
-  @ApiResponse({ status: 410, type: ApiErrorBody, description: 'Already shown, or expired' })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiRoute({
+    summary: 'Show the temporary password once; the secret is destroyed as it is shown (24 h at most)',
+    description:
+      'Answers JSON, or the page for Accept: text/html. The secret is destroyed in the same step, so a second POST gets 410; the reveal is audited with the client address. Nothing on the way may keep a copy (Cache-Control: no-store, Referrer-Policy: no-referrer).',
+    success: [{ status: 200, description: 'The temporary password', type: RevealedSecretResponse }],
+    errors: [
+      { status: 404, description: 'No such secret' },
+      { status: 410, description: 'secret_gone: already shown, or expired' },
+    ],
+  })
   async reveal(@Param('token') token: string, @Req() request: Request, @Res() response: Response) {
     noCopies(response);
     const html = preferredType(request, 'application/json') === 'text/html';
