@@ -131,7 +131,11 @@ function describeInputRefusals(operation: OperationObject): void {
   }
   if (takesBody) {
     addRefusal(operation, 413, 'The body is larger than API_BODY_LIMIT_BYTES', { statusCode: 413, code: 'payload_too_large', message: 'request body is too large' });
-    addRefusal(operation, 415, 'The body is in an encoding or charset the API does not read', { statusCode: 415, code: 'unsupported_media_type', message: 'unsupported body encoding' });
+    addRefusal(operation, 415, "The body's Content-Type, charset or encoding is not one the API reads: send Content-Type: application/json", {
+      statusCode: 415,
+      code: 'unsupported_media_type',
+      message: 'unsupported body encoding',
+    });
   }
 }
 
