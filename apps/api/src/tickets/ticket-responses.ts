@@ -1,15 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TICKET_CHANGE_SOURCES, TICKET_EDITABLE_FIELDS, TICKET_STATUSES } from '../../../../libs/contracts';
+import { TICKET_CHANGE_SOURCES, TICKET_EDITABLE_FIELDS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../../../../libs/contracts';
 
 /** The reference shapes of the ticket routes' answers (TicketView and its relatives), with examples. */
 export class TicketResponse {
   @ApiProperty({ format: 'uuid', example: '3f1c2a8e-6b1d-4e55-9a7b-0c2d4e6f8a10' }) id!: string;
   @ApiProperty({ description: 'The human reference, unique per tenant', example: 'CT-000042' }) ref!: string;
-  @ApiProperty({ example: 'access_request' }) type!: string;
+  @ApiProperty({ enum: TICKET_TYPES, example: 'password_reset' }) type!: string;
   @ApiProperty({ enum: TICKET_STATUSES, example: 'triaged' }) status!: string;
   @ApiProperty({ example: 'Reset password for jane@example.com' }) summary!: string;
   @ApiProperty({ nullable: true, type: String, example: 'Locked out after the holidays' }) description!: string | null;
-  @ApiProperty({ example: 'normal' }) priority!: string;
+  @ApiProperty({ enum: TICKET_PRIORITIES, example: 'normal' }) priority!: string;
   @ApiProperty({ description: 'The API key name that opened it, or the Jira reporter', example: 'helpdesk' }) requester!: string;
   @ApiProperty({ nullable: true, type: String, example: 'agent@example.com' }) assignee!: string | null;
   @ApiProperty({ example: 'ticket-intake-3f1c2a8e-6b1d-4e55-9a7b-0c2d4e6f8a10' }) workflowId!: string;
