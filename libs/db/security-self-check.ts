@@ -6,7 +6,8 @@ export class DatabaseSecurityError extends Error {
 
 /**
  * Cheap insurance at start-up: refuse to serve when the connection could see past row-level security
- * (superuser, BYPASSRLS, owner of a tenant table) or when a tenant table lacks ENABLE/FORCE RLS.
+ * (superuser, BYPASSRLS, owner of a tenant table), could act as the audit keeper (the only role that may
+ * delete audit events), or when a tenant table lacks ENABLE/FORCE RLS.
  */
 export async function assertRowLevelSecurity(prisma: PrismaClient): Promise<void> {
   const [role] = await prisma.$queryRaw<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean }[]>`
@@ -16,6 +17,11 @@ export async function assertRowLevelSecurity(prisma: PrismaClient): Promise<void
     throw new DatabaseSecurityError(
       `database role ${role.rolname} is a superuser or has BYPASSRLS; connect as the application role`,
     );
+  }
+  const [keeper] = await prisma.$queryRaw<{ member: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = 'custodian_audit_keeper' AND pg_has_role(current_user, r.oid, 'MEMBER')) AS member`;
+  if (keeper?.member) {
+    throw new DatabaseSecurityError(`database role ${role.rolname} is a member of custodian_audit_keeper; no role the application uses may be`);
   }
   const tables = await prisma.$queryRaw<
     { relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean; owner: string }[]

@@ -125,6 +125,19 @@ describe('tenant isolation in PostgreSQL (app role, real server)', () => {
     await expect(assertRowLevelSecurity(prisma)).resolves.toBeUndefined();
   });
 
+  it('refuses to start as a member of the audit keeper role', async () => {
+    const superuser = new Client({ connectionString: testEnv().superuserUrl });
+    await superuser.connect();
+    try {
+      await superuser.query('GRANT custodian_audit_keeper TO custodian_app WITH INHERIT FALSE');
+      await expect(assertRowLevelSecurity(prisma)).rejects.toThrow(/member of custodian_audit_keeper/);
+    } finally {
+      await superuser.query('REVOKE custodian_audit_keeper FROM custodian_app');
+      await superuser.end();
+    }
+    await expect(assertRowLevelSecurity(prisma)).resolves.toBeUndefined();
+  });
+
   it('refuses to start as the owner of the tables', async () => {
     const asOwner = createPrismaClient(testEnv().ownerUrl, { poolSize: 1 });
     try {

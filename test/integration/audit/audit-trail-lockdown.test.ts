@@ -61,6 +61,17 @@ describe('audit trail: no maintenance switch, signed chain head (real PostgreSQL
     await expect(
       ownerQueryAsTenant(owner, tenantId, `SELECT set_config('custodian.audit_maintenance', 'prune', true); UPDATE audit_events SET actor = 'x' WHERE tenant_id = '${tenantId}'`),
     ).rejects.toThrow(/append-only/);
+    // Nor can it, as the keeper, make a function of its own (in the schema, or temporary) that would delete as the keeper.
+    for (const schema of ['public', 'pg_temp']) {
+      await expect(
+        ownerQueryAsTenant(
+          owner,
+          tenantId,
+          `SET LOCAL ROLE custodian_audit_keeper;
+           CREATE FUNCTION ${schema}.wipe() RETURNS void LANGUAGE sql SECURITY DEFINER AS 'DELETE FROM public.audit_events'`,
+        ),
+      ).rejects.toThrow(/permission denied/);
+    }
     expect(await eventCount(tenantId)).toBe(3);
     expect(await trail.verify(tenantId)).toMatchObject({ ok: true, checkedEvents: 3 });
   });
