@@ -12,3 +12,4 @@ export * from './tenant-deletion';
 export * from './tenant-export';
 export * from './google-operations';
 export * from './one-time-secret-expiry';
+export * from './retention';
