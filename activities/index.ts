@@ -10,6 +10,7 @@ import { createBreachActivities } from './breach.activities';
 import { createGoogleOperationActivities } from './google-operation.activities';
 import { createJiraSyncActivities } from './jira-sync.activities';
 import { createOneTimeSecretExpiryActivities } from './one-time-secret-expiry.activities';
+import { createRetentionActivities } from './retention.activities';
 import { createSecurityReportActivities } from './security-report.activities';
 import { createTenantDeletionActivities } from './tenant-deletion.activities';
 import { createTenantExportActivities } from './tenant-export.activities';
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createTenantExportActivities(deps),
     ...createGoogleOperationActivities(deps),
     ...createOneTimeSecretExpiryActivities(deps),
+    ...createRetentionActivities(deps),
     ...createJiraSyncActivities(deps),
   };
 }

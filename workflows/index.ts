@@ -9,3 +9,4 @@ export * from './account-unlock.workflow';
 export * from './access-change.workflow';
 export * from './one-time-secret-expiry.workflow';
 export * from './jira-sync.workflow';
+export * from './retention.workflow';

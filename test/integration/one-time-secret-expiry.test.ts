@@ -42,8 +42,8 @@ describe('one-time secret expiry (Temporal Schedule, real worker and PostgreSQL)
     const fresh = await secrets.obtain(tenantId, 'password-reset/fresh', 'google-temporary-password', 'sam@acme.example', () => new Secret('Fresh-Temp-Pass-2!'));
     const staleLink = await dayAgo.pendingLink(tenantId, stale.id);
 
-    expect(await ensureOneTimeSecretExpirySchedule(temporal.client, CUSTODIAN_TASK_QUEUE)).toMatch(/created|exists/);
-    expect(await ensureOneTimeSecretExpirySchedule(temporal.client, CUSTODIAN_TASK_QUEUE)).toBe('exists');
+    expect(await ensureOneTimeSecretExpirySchedule(temporal.client, CUSTODIAN_TASK_QUEUE)).toMatch(/created|updated|unchanged/);
+    expect(await ensureOneTimeSecretExpirySchedule(temporal.client, CUSTODIAN_TASK_QUEUE)).toBe('unchanged');
     const schedule = temporal.client.schedule.getHandle(ONE_TIME_SECRET_EXPIRY_SCHEDULE_ID);
     const description = await schedule.describe();
     expect(description.spec.intervals).toEqual([expect.objectContaining({ every: 15 * 60 * 1000 })]);

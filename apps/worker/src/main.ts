@@ -19,7 +19,7 @@ import { temporalConnectionOptions } from '../../../libs/temporal/connection-opt
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
 import { createCustodianWorker } from './custodian-worker';
-import { ensureOneTimeSecretExpirySchedule } from './one-time-secret-expiry.schedule';
+import { ensureWorkerSchedules } from './worker-schedules';
 
 /** Built by `npm run build` beside the compiled code; absent when running from sources. */
 const PREBUILT_BUNDLE = join(__dirname, '..', '..', '..', 'workflow-bundle.js');
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       payloadCodec,
       workflowBundlePath: existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : undefined,
     });
-    await ensureOneTimeSecretExpirySchedule(temporal, config.temporal.taskQueue);
+    await ensureWorkerSchedules(temporal, config.temporal.taskQueue);
     console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
     // The SDK's runtime turns SIGINT/SIGTERM into a graceful worker.shutdown(); run() resolves after it.
     await worker.run();
