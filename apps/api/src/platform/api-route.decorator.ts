@@ -1,5 +1,5 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiOperation, ApiResponse, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
 import { ApiErrorBody } from '../errors/api-error';
 
 /** A success answer: its schema (a response class whose properties carry examples, or a schema object) and an example. */
@@ -10,7 +10,10 @@ export interface RouteSuccess {
   schema?: SchemaObject;
   /** Required with a schema object; a response class carries its examples itself. */
   example?: unknown;
-  /** Media types other than JSON (a page, a file, an export), each with its example (none for bytes); the route's errors stay JSON. */
+  /**
+   * Media types other than JSON (a page, a file, an export), each with its example (none for bytes); with a
+   * response class as well, JSON is offered besides them. The route's errors stay JSON.
+   */
   media?: Record<string, unknown>;
 }
 
@@ -39,6 +42,8 @@ export function ApiRoute(options: ApiRouteOptions): MethodDecorator {
   return applyDecorators(
     ApiOperation({ summary: options.summary, description: options.description }),
     ...successes.map((success) => ApiResponse(successResponse(success))),
+    // A class named only by reference (beside other media types) must still reach the document's schemas.
+    ...successes.flatMap((success) => (success.media && success.type ? [ApiExtraModels([success.type].flat()[0])] : [])),
     // Explicit content, so a route producing pages or files still documents its errors as the JSON they are.
     ...(options.errors ?? []).map((failure) =>
       ApiResponse({
@@ -57,7 +62,8 @@ function successResponse(success: RouteSuccess): Parameters<typeof ApiResponse>[
   if (success.media) {
     const schema = success.schema ?? { type: 'string' };
     const content = Object.entries(success.media).map(([type, mediaExample]) => [type, { schema, ...(mediaExample !== undefined ? { example: mediaExample } : {}) }]);
-    return { status: success.status, description: success.description, content: Object.fromEntries(content) };
+    const json = success.type ? [['application/json', { schema: { $ref: getSchemaPath([success.type].flat()[0]) } }]] : [];
+    return { status: success.status, description: success.description, content: Object.fromEntries([...json, ...content]) };
   }
   return {
     status: success.status,

@@ -10,3 +10,6 @@ export class RevealedSecretResponse {
 
 export const SECRET_PAGE_EXAMPLE =
   '<!doctype html><html lang="en"><head><title>Temporary password</title>…</head><body><form method="post"><button>Show the temporary password</button></form></body></html>';
+
+export const REVEALED_PAGE_EXAMPLE =
+  '<!doctype html><html lang="en"><head><title>Temporary password</title>…</head><body><p>Temporary password for jane@acme.example:</p><code>vX4q-Tr8m-2LpK-9wZe</code><p>Shown once.</p></body></html>';

@@ -5,7 +5,7 @@ import { OneTimeSecretStore, type LinkState } from '../../../../libs/secrets/one
 import { Public } from '../auth/access.decorators';
 import { ApiError } from '../errors/api-error';
 import { ApiRoute } from '../platform/api-route.decorator';
-import { RevealedSecretResponse, SECRET_PAGE_EXAMPLE } from './one-time-secret-responses';
+import { REVEALED_PAGE_EXAMPLE, RevealedSecretResponse, SECRET_PAGE_EXAMPLE } from './one-time-secret-responses';
 import { askToRevealPage, escapeHtml, revealedPage, sendSecretPage } from './one-time-secret.page';
 
 /**
@@ -49,7 +49,7 @@ export class OneTimeSecretsController {
     summary: 'Show the temporary password once; the secret is destroyed as it is shown (24 h at most)',
     description:
       'Answers JSON, or the page for Accept: text/html. The secret is destroyed in the same step, so a second POST gets 410; the reveal is audited with the client address. Nothing on the way may keep a copy (Cache-Control: no-store, Referrer-Policy: no-referrer).',
-    success: [{ status: 200, description: 'The temporary password', type: RevealedSecretResponse }],
+    success: { status: 200, description: 'The temporary password: JSON, or a page showing it', type: RevealedSecretResponse, media: { 'text/html': REVEALED_PAGE_EXAMPLE } },
     errors: [
       { status: 404, description: 'No such secret' },
       { status: 410, description: 'secret_gone: already shown, or expired' },
