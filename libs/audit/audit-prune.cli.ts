@@ -3,7 +3,8 @@ import { pruneExpiredAuditEvents } from './audit-retention';
 
 /**
  * npm run audit:prune [-- --tenant <id>]: the retention job (owner role: DATABASE_OWNER_URL, else the embedded
- * PostgreSQL in .data/); safe to run daily.
+ * PostgreSQL in .data/); it signs each checkpoint it leaves with the KMS (KMS_KEY_ID or the local key file, as the
+ * API and worker use); safe to run daily.
  */
 async function main(): Promise<void> {
   const tenantIndex = process.argv.indexOf('--tenant');
