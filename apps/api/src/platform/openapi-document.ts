@@ -115,7 +115,7 @@ function accessText(rule: AccessRule | undefined): string {
   if (!rule) return 'nobody (the route declares no access rule, so the guard refuses every caller)';
   if (rule.kind === 'public') return 'anyone; no API key';
   if (rule.kind === 'operator') return rule.allowCookie ? 'a platform operator key (co_…), or an operator codec session cookie' : 'a platform operator key (co_…)';
-  return `a tenant API key (ck_…) with the role ${rule.roles.join(', ').replace(/, ([^,]*)$/, ' or $1')}`;
+  return `a caller of the tenant (such as a tenant API key, ck_…) with the role ${rule.roles.join(', ').replace(/, ([^,]*)$/, ' or $1')}`;
 }
 
 function describeInputRefusals(operation: OperationObject): void {
