@@ -99,7 +99,7 @@ function describeAccess(operation: ExtensibleOperation, rule: AccessRule | undef
   }
   operation['x-required-roles'] = !rule ? [] : rule.kind === 'operator' ? ['operator'] : [...rule.roles];
   operation.security = [{ [BEARER_SCHEME]: [] }, ...(rule?.kind === 'operator' && rule.allowCookie ? [{ [CODEC_SESSION_SCHEME]: [] }] : [])];
-  addRefusal(operation, 401, 'No API key, or one that is invalid or revoked', {
+  addRefusal(operation, 401, 'No credentials (Authorization: Bearer <key>), or ones that are invalid, revoked or expired', {
     statusCode: 401,
     code: 'unauthorized',
     message: 'missing API key: send "Authorization: Bearer <key>"',
