@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from '../libs/db/embedded-postgres';
 import { startTemporalDevServer } from '../libs/temporal';
 import { startGoogleWorkspaceSimulator } from '../test/fakes/google/google-workspace-simulator';
 import { startJiraCloudSimulator } from '../test/fakes/jira/jira-cloud-simulator';
+import { startBanner } from './start-banner';
 
 // async-exit-hook runs every registered hook on SIGINT/SIGTERM, then exits.
 const onExit = require('async-exit-hook') as (hook: (done: () => void) => void) => void;
@@ -142,31 +143,7 @@ async function main(): Promise<void> {
   if (simulatedGoogle.GOOGLE_CLIENT_ID) await connectDemoTenantToGoogle(apiUrl, demo.adminApiKey);
   if (simulatedJira.JIRA_CLIENT_ID) await connectDemoTenantToJira(apiUrl, demo.adminApiKey);
 
-  console.log(`
-  Custodian is running. Ctrl-C stops everything.
-
-    API            ${apiUrl}
-    API docs       ${apiUrl}/docs
-    Temporal UI    ${temporalUiUrl ?? '(not started: TEMPORAL_ADDRESS points at an existing cluster)'}
-    UI codec       sign in at ${codecUrl}/session with the operator key in .data/dev-credentials.json,
-                   then open the Temporal UI above in the same browser to see decrypted payloads
-    Demo tenant    ${demo.tenantId}
-    Demo API key   ${demo.adminApiKey}   (role admin; also in .data/dev-credentials.json)
-    Report a vuln  ${apiUrl}/security-report
-
-  Open a ticket:
-    curl -s -X POST ${apiUrl}/v1/tickets \\
-      -H 'Authorization: Bearer ${demo.adminApiKey}' -H 'Content-Type: application/json' \\
-      -H "Idempotency-Key: demo-$(date +%s)" \\
-      -d '{"type":"password_reset","summary":"Cannot sign in","requester":"jane@demo.example","priority":"high"}'
-
-  Reset Jane's password for that ticket (demo.example: admin@ is an administrator and needs approval,
-  mallory@ is suspended for abuse, olly@ is suspended by an admin):
-    curl -s -X POST ${apiUrl}/v1/password-resets \\
-      -H 'Authorization: Bearer ${demo.adminApiKey}' -H 'Content-Type: application/json' \\
-      -d '{"ticketRef":"CT-000001","userEmail":"jane@demo.example","signOut":true}'
-  then GET ${apiUrl}/v1/password-resets/CT-000001 for its state and the one-time link to the password.
-`);
+  console.log(startBanner({ apiUrl, codecUrl, temporalAddress, temporalUiUrl, demo, domain: DEMO_DOMAIN }));
 }
 
 /** The UI answers on 127.0.0.1 and localhost alike; either may be the browser's origin. */

@@ -85,7 +85,9 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     expect(different.body.message).toContain('different request');
 
     const done = await status(first.body.statusUrl);
-    expect(done).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' }, failure: null, temporaryPassword: { url: expect.stringMatching(/^\/v1\/secrets\/.+/) } });
+    // An absolute link, on the address the caller reached the API at: an agent pastes it as it is.
+    expect(done).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' }, failure: null, temporaryPassword: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v1\/secrets\/.+/) } });
+    const link = new URL(done.temporaryPassword.url).pathname;
     expect((await status(first.body.statusUrl, keys.auditor)).temporaryPassword).toBeNull();
     const sets = google.passwordsSet.filter((set) => set.userKey === `jane@${DOMAIN}`);
     expect(sets).toEqual([expect.objectContaining({ changePasswordAtNextLogin: true })]);
@@ -93,27 +95,27 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     // No GET shows or uses up the password, whatever it accepts: a browser, a chat app's preview and a mail
     // scanner (*/* or no Accept at all) get the page with its button; a JSON caller is told to POST.
     for (const accept of ['text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', '*/*', undefined]) {
-      const page = await (accept ? request(api.http).get(done.temporaryPassword.url).set('Accept', accept) : request(api.http).get(done.temporaryPassword.url)).expect(200);
+      const page = await (accept ? request(api.http).get(link).set('Accept', accept) : request(api.http).get(link)).expect(200);
       expect(page.headers['content-type']).toContain('text/html');
       expect(page.text).toContain('Show the temporary password');
       expect(page.text).not.toContain(sets[0].password);
       expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     }
-    const jsonGet = await request(api.http).get(done.temporaryPassword.url).set('Accept', 'application/json').expect(405);
+    const jsonGet = await request(api.http).get(link).set('Accept', 'application/json').expect(405);
     expect(jsonGet.body).toMatchObject({ statusCode: 405, code: 'method_not_allowed', message: expect.stringContaining('only by a POST') });
     expect(jsonGet.headers.allow).toBe('POST');
     expect(jsonGet.text).not.toContain(sets[0].password);
     expect((await status(first.body.statusUrl)).temporaryPassword).toEqual(done.temporaryPassword);
-    const shown = await request(api.http).post(done.temporaryPassword.url).expect(200);
+    const shown = await request(api.http).post(link).expect(200);
     expect(shown.body).toMatchObject({ user: `jane@${DOMAIN}`, temporaryPassword: sets[0].password, changeAtNextSignIn: true });
     expect(shown.headers['cache-control']).toBe('no-store');
-    const gone = await request(api.http).get(done.temporaryPassword.url).set('Accept', 'application/json').expect(410);
+    const gone = await request(api.http).get(link).set('Accept', 'application/json').expect(410);
     expect(gone.body.code).toBe('secret_gone');
-    await request(api.http).post(done.temporaryPassword.url).expect(410);
-    const goneInBrowser = await request(api.http).post(done.temporaryPassword.url).set('Accept', 'text/html').type('form').send('').expect(410);
+    await request(api.http).post(link).expect(410);
+    const goneInBrowser = await request(api.http).post(link).set('Accept', 'text/html').type('form').send('').expect(410);
     expect(goneInBrowser.text).toContain('already shown');
     expect((await status(first.body.statusUrl)).temporaryPassword).toBeNull();
-    await request(api.http).get(`/v1/secrets/${done.temporaryPassword.url.split('/').pop().slice(0, -3)}abc`).expect(404);
+    await request(api.http).get(`/v1/secrets/${link.split('/').pop()!.slice(0, -3)}abc`).expect(404);
 
     const ticket = await request(api.http).get(`/v1/tickets/${ticketRef}`).set(bearer(keys.agent)).expect(200);
     expect(ticket.body.status).toBe('resolved');
@@ -133,6 +135,7 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     expect(approved.body.state.approvedBy).toBe('api-key:manager-key');
     const done = await status(started.body.statusUrl);
     expect(done).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' }, temporaryPassword: { url: expect.any(String) } });
+    const link = new URL(done.temporaryPassword.url).pathname;
     // The link of an approved administrator's reset goes to its requester and the approvers only: not to
     // another agent, even one whose key has the requester's key's name.
     const namesake = (await request(api.http).post('/v1/api-keys').set(bearer(keys.admin)).send({ name: 'agent-key', role: 'agent' }).expect(201)).body.key as string;
@@ -140,14 +143,14 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     for (const key of [namesake, keys.auditor]) expect((await status(started.body.statusUrl, key)).temporaryPassword).toBeNull();
     // The admin reads it in a browser: the page's button posts, and the answer is the password, once.
     const html = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
-    const form = await request(api.http).get(done.temporaryPassword.url).set('Accept', html).expect(200);
-    expect(form.text).toContain(`<form method="post" action="${done.temporaryPassword.url}">`);
-    const shown = await request(api.http).post(done.temporaryPassword.url).set('Accept', html).type('form').send('').expect(200);
+    const form = await request(api.http).get(link).set('Accept', html).expect(200);
+    expect(form.text).toContain(`<form method="post" action="${link}">`);
+    const shown = await request(api.http).post(link).set('Accept', html).type('form').send('').expect(200);
     const password = google.passwordsSet.find((set) => set.userKey === `admin@${DOMAIN}`)!.password;
     expect(shown.text).toContain(`Temporary password for admin@${DOMAIN}`);
     expect(shown.text).toContain(password.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`));
     expect(shown.headers['cache-control']).toBe('no-store');
-    await request(api.http).post(done.temporaryPassword.url).set('Accept', html).type('form').send('').expect(410);
+    await request(api.http).post(link).set('Accept', html).type('form').send('').expect(410);
     const again = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.manager)).expect(409);
     expect(again.body.code).toBe('conflict');
   });
@@ -165,12 +168,16 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     expect(own.body.message).toContain('the requester cannot approve their own request');
     const approved = await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(namesake)).expect(200);
     expect(approved.body.state.approvedBy).toBe('api-key:desk');
-    expect(await status(started.body.statusUrl, requester)).toMatchObject({ status: 'COMPLETED', temporaryPassword: { url: expect.stringMatching(/^\/v1\/secrets\//) } });
+    expect(await status(started.body.statusUrl, requester)).toMatchObject({ status: 'COMPLETED', temporaryPassword: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v1\/secrets\//) } });
   });
 
   it('unlocks an admin-suspended user, refuses an abuse suspension with the reason, and offboards', async () => {
     const unlock = await request(api.http).post('/v1/account-unlocks').set(bearer(keys.agent)).send({ ticketRef: await openTicket('account_unlock'), userEmail: `olly@${DOMAIN}` }).expect(202);
-    expect(await status(unlock.body.statusUrl)).toMatchObject({ status: 'COMPLETED' });
+    const unlocked = await status(unlock.body.statusUrl);
+    expect(unlocked).toMatchObject({ status: 'COMPLETED' });
+    // Sign-in, approval and the one-time secret are a reset's: an unlock's status has none of them.
+    expect(Object.keys(unlocked.state).sort()).toEqual(['history', 'outcome', 'step']);
+    expect(unlocked).not.toHaveProperty('temporaryPassword');
     expect(google.users.get(`olly@${DOMAIN}`)!.suspended).toBe(false);
 
     const abuse = await request(api.http).post('/v1/account-unlocks').set(bearer(keys.agent)).send({ ticketRef: await openTicket('account_unlock'), userEmail: `mallory@${DOMAIN}` }).expect(202);
@@ -180,7 +187,9 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     await request(api.http).post('/v1/access-changes').set(bearer(keys.agent)).send({ ticketRef: offboardTicket, userEmail: `sam@${DOMAIN}`, actions: ['suspend', 'unsuspend'] }).expect(400);
     await request(api.http).post('/v1/access-changes').set(bearer(keys.agent)).send({ ticketRef: offboardTicket, userEmail: `sam@${DOMAIN}`, actions: ['delete_user'] }).expect(400);
     const offboard = await request(api.http).post('/v1/access-changes').set(bearer(keys.agent)).send({ ticketRef: offboardTicket, userEmail: `sam@${DOMAIN}`, actions: ['sign_out', 'suspend'] }).expect(202);
-    expect(await status(offboard.body.statusUrl)).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' } });
+    const offboarded = await status(offboard.body.statusUrl);
+    expect(offboarded).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' } });
+    expect(Object.keys(offboarded.state).sort()).toEqual(['history', 'outcome', 'step']);
     expect(google.users.get(`sam@${DOMAIN}`)).toMatchObject({ suspended: true, signOuts: 1 });
   });
 

@@ -8,13 +8,22 @@ export interface GoogleOperationView {
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, ... */
   status: string;
   statusUrl: string;
-  state: GoogleOperationState | null;
+  state: GoogleOperationState | GoogleOperationStepsView | null;
   failure: { type: string | null; message: string } | null;
   /**
-   * Password resets only, while the password is still unseen: where the temporary password can be read, once.
-   * For agents and above; for an approved administrator's reset, only its requester, managers and admins.
+   * Password resets only, while the password is still unseen: the absolute link where the temporary password can
+   * be read, once. For agents and above; for an approved administrator's reset, only its requester, managers and admins.
    */
   temporaryPassword?: { url: string; expiresAt: string } | null;
+}
+
+/** The state of an unlock or an access change: sign-in, approval and the one-time secret belong to resets alone. */
+export type GoogleOperationStepsView = Pick<GoogleOperationState, 'step' | 'outcome' | 'history'>;
+
+/** A workflow's state as its kind's status shows it. */
+export function stateView(kind: GoogleOperationKind, state: GoogleOperationState | null): GoogleOperationView['state'] {
+  if (!state || kind === 'password-reset') return state;
+  return { step: state.step, outcome: state.outcome, history: state.history };
 }
 
 /** Where each kind's resources live under /v1. */

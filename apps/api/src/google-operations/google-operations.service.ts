@@ -25,7 +25,7 @@ import { AGENT_OR_HIGHER, auditActor, principalId, type TenantPrincipal } from '
 import { ApiError, notFound } from '../errors/api-error';
 import { APP_CONFIG } from '../platform/platform.module';
 import { executeWorkflowUpdate } from '../platform/workflow-update';
-import { GOOGLE_OPERATION_PATHS, type GoogleOperationView } from './google-operation.view';
+import { GOOGLE_OPERATION_PATHS, stateView, type GoogleOperationView } from './google-operation.view';
 
 const WORKFLOW_TYPES: Record<GoogleOperationKind, string> = {
   'password-reset': PASSWORD_RESET_WORKFLOW,
@@ -107,7 +107,8 @@ export class GoogleOperationsService {
     }
   }
 
-  async get(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string): Promise<GoogleOperationView> {
+  /** origin: where the caller reached the API, which makes the one-time link absolute unless API_PUBLIC_URL says otherwise. */
+  async get(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string, origin?: string): Promise<GoogleOperationView> {
     const workflowId = workflowIdOf(kind, caller, ticketRef);
     const handle = this.temporal.workflow.getHandle(workflowId);
     const description = await this.withDeadline(() => handle.describe()).catch((error: unknown) => {
@@ -116,19 +117,19 @@ export class GoogleOperationsService {
     const status = description.status.name;
     const state = await this.withDeadline(() => handle.query(googleOperationStateQuery)).catch((): GoogleOperationState | null => null);
     const failure = status === 'FAILED' ? await this.failureOf(handle.result()) : null;
-    const view: GoogleOperationView = { kind, ticketRef, workflowId, status, statusUrl: `${GOOGLE_OPERATION_PATHS[kind]}/${ticketRef}`, state, failure };
-    if (kind === 'password-reset') view.temporaryPassword = await this.temporaryPasswordLink(caller, state, description.memo?.requesterId);
+    const view: GoogleOperationView = { kind, ticketRef, workflowId, status, statusUrl: `${GOOGLE_OPERATION_PATHS[kind]}/${ticketRef}`, state: stateView(kind, state), failure };
+    if (kind === 'password-reset') view.temporaryPassword = await this.temporaryPasswordLink(caller, state, description.memo?.requesterId, origin);
     return view;
   }
 
-  async approve(caller: TenantPrincipal, ticketRef: string): Promise<GoogleOperationView> {
+  async approve(caller: TenantPrincipal, ticketRef: string, origin?: string): Promise<GoogleOperationView> {
     await executeWorkflowUpdate(this.temporal, workflowIdOf('password-reset', caller, ticketRef), `password reset for ticket ${ticketRef}`, approvePasswordResetUpdate, this.decision(caller));
-    return this.get('password-reset', caller, ticketRef);
+    return this.get('password-reset', caller, ticketRef, origin);
   }
 
-  async cancel(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string): Promise<GoogleOperationView> {
+  async cancel(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string, origin?: string): Promise<GoogleOperationView> {
     await executeWorkflowUpdate(this.temporal, workflowIdOf(kind, caller, ticketRef), `${kind} for ticket ${ticketRef}`, cancelGoogleOperationUpdate, this.decision(caller));
-    return this.get(kind, caller, ticketRef);
+    return this.get(kind, caller, ticketRef, origin);
   }
 
   private decision(caller: TenantPrincipal): GoogleOperationDecision {
@@ -139,12 +140,13 @@ export class GoogleOperationsService {
    * The one-time link until someone has read the password: for the people who act on tickets; for an approved
    * reset of an administrator, only for its requester and for those who may approve.
    */
-  private async temporaryPasswordLink(caller: TenantPrincipal, state: GoogleOperationState | null, requesterId: unknown): Promise<GoogleOperationView['temporaryPassword']> {
+  private async temporaryPasswordLink(caller: TenantPrincipal, state: GoogleOperationState | null, requesterId: unknown, origin?: string): Promise<GoogleOperationView['temporaryPassword']> {
     if (!state?.secretId || state.step !== 'completed') return null;
     const entitled = state.approvedBy ? APPROVER_ROLES.includes(caller.role) || principalId(caller) === requesterId : AGENT_OR_HIGHER.includes(caller.role);
     if (!entitled) return null;
     const link = await this.secrets.pendingLink(caller.tenantId, state.secretId);
-    return link ? { url: `/v1/secrets/${link.token}`, expiresAt: link.expiresAt.toISOString() } : null;
+    const base = (this.appConfig.api.publicUrl ?? origin ?? '').replace(/\/+$/, '');
+    return link ? { url: `${base}/v1/secrets/${link.token}`, expiresAt: link.expiresAt.toISOString() } : null;
   }
 
   private async failureOf(result: Promise<unknown>): Promise<GoogleOperationView['failure']> {
