@@ -173,11 +173,12 @@ describe('Google Workspace operations (real worker, PostgreSQL, simulated Google
     const { handle, ticketRef } = await start(PASSWORD_RESET_WORKFLOW, { userEmail: `ghost@${DOMAIN}`, signOut: false });
     const cause = await failureOf(handle.result());
     expect(Date.now() - began).toBeLessThan(5_000);
-    expect(cause).toMatchObject({ type: 'GoogleUserNotFound' });
+    expect(cause).toMatchObject({ type: 'GoogleUserNotFound', message: `no such user in the Workspace: Google knows no ghost@${DOMAIN}` });
     expect(google.requests.filter((request) => request.path.includes('ghost%40'))).toHaveLength(1);
     const ticket = await ticketOf(ticketRef);
     expect(ticket.status).toBe('rejected');
-    expect(ticket.comments[0].body).toMatch(/could not complete this: users.get: not found/);
+    expect(ticket.comments[0].body).toContain(`could not complete this: no such user in the Workspace: Google knows no ghost@${DOMAIN}`);
+    expect(ticket.comments[0].body).not.toContain('userKey');
   });
 
   it('refuses a user outside the tenant\'s Workspace domain without asking Google', async () => {

@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { codecCors } from './codec/codec-cors';
 import { ApiExceptionFilter, asBodyParserError } from './errors/api-exception.filter';
+import { requireJsonBodies } from './errors/json-content-type';
 import { screenRequestInput } from './errors/request-input-screen';
 import { createValidationPipe } from './errors/validation-pipe';
 import { buildOpenApiDocument } from './platform/openapi-document';
@@ -31,6 +32,7 @@ export async function createApiApp(dependencies: PlatformDependencies): Promise<
     if (!body) return next(error);
     response.status(body.statusCode).json(body);
   });
+  app.use(requireJsonBodies);
   app.use(screenRequestInput);
   // Only the Temporal Web UI's origin may call in from a browser, and only the codec endpoint, with its cookie.
   app.enableCors(codecCors(dependencies.config.api.codecCorsOrigins));

@@ -1,7 +1,7 @@
 import { admin_directory_v1, type MethodOptions } from '@googleapis/admin';
 import type { Secret } from '../../crypto/secret';
 import type { GoogleAppPassword, GoogleCallResult, GoogleDirectoryUser, GoogleUserOAuthGrant } from './google-directory-records';
-import { googleApiError } from './google-errors';
+import { googleApiError, GoogleConnectorError } from './google-errors';
 import { googleHttpFailureOf, headerOf } from './google-http-failure';
 import type { GoogleTokenSource } from './google-token-source';
 
@@ -29,7 +29,13 @@ export class GoogleDirectoryConnector {
   }
 
   async getUser(userKey: string): Promise<GoogleCallResult & { user: GoogleDirectoryUser }> {
-    const { data, requestId } = await this.call('users.get', [], (options) => this.directory.users.get({ userKey }, options));
+    const { data, requestId } = await this.call('users.get', [], (options) => this.directory.users.get({ userKey }, options)).catch((error: unknown) => {
+      // Google's own words ("Resource Not Found: userKey") name its parameter, not the person the agent typed.
+      if (error instanceof GoogleConnectorError && error.type === 'GoogleUserNotFound') {
+        throw new GoogleConnectorError('GoogleUserNotFound', `no such user in the Workspace: Google knows no ${userKey}`, false, error.status);
+      }
+      throw error;
+    });
     if (!data.id || !data.primaryEmail) throw new Error('Google returned a user without an id or primary email');
     const user: GoogleDirectoryUser = {
       id: data.id,

@@ -22,6 +22,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) {
+      // A download already under way cannot turn into an error response: it can only end. The usual cause is
+      // the client closing it early, which is no fault of ours.
+      const closedByClient = (exception as NodeJS.ErrnoException | undefined)?.code === 'ERR_STREAM_PREMATURE_CLOSE' || response.destroyed;
+      if (!closedByClient) this.logger.warn(`a response failed after it had started, so it was cut off: ${exception instanceof Error ? exception.message : String(exception)}`);
+      response.destroy();
+      return;
+    }
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

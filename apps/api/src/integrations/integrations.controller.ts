@@ -1,10 +1,11 @@
-import { Controller, Delete, Get, Param, ParseEnumPipe } from '@nestjs/common';
+import { Controller, Delete, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CredentialStore, type Provider } from '../../../../libs/connectors/credential-store';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { ADMIN_ONLY, type TenantPrincipal, type TenantRole } from '../auth/principal';
 import { ApiErrorBody } from '../errors/api-error';
+import { OneOfPipe } from '../errors/one-of.pipe';
 import { GoogleConnectService } from './google-connect.service';
 import { JiraConnectService } from './jira-connect.service';
 
@@ -37,7 +38,7 @@ export class IntegrationsController {
       'Disconnect a provider (200 with the outcome): Google grants are revoked at Google first; Atlassian has no API to revoke a Jira grant (remove the app under the Atlassian account). Then the credential and its data key are deleted',
   })
   @ApiResponse({ status: 502, type: ApiErrorBody, description: 'Google did not confirm the revocation; nothing was deleted' })
-  remove(@CurrentTenant() caller: TenantPrincipal, @Param('provider', new ParseEnumPipe(PROVIDERS)) provider: Provider) {
+  remove(@CurrentTenant() caller: TenantPrincipal, @Param('provider', new OneOfPipe('provider', PROVIDERS)) provider: Provider) {
     return provider === 'google' ? this.google.disconnect(caller) : this.jira.disconnect(caller);
   }
 }
