@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, ContinueAsNew, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   JIRA_SYNC_CONCURRENCY,
   jiraIssueChangedSignal,
@@ -120,22 +120,37 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
     }
   };
 
-  let failuresBefore = counters.failures;
-  const reconcile = async () => {
+  const carryOn = (reconcile?: JiraSyncCarriedState['reconcile']) =>
+    continueAsNew<typeof jiraSyncWorkflow>({
+      tenantId,
+      carried: { queue: [...queue.values()], reconcileRequested, refreshRequested, counters, lastError, reconcile },
+    });
+
+  const reconcile = async (resume?: JiraSyncCarriedState['reconcile']) => {
     reconciling = true;
     try {
-      const plan = await siteActivities.planJiraReconcile(tenantId);
-      for (const ticketId of plan.ticketIds) enqueue({ ticketId });
+      let startedAt: string;
+      let failuresBefore: number;
       let pageToken: string | null = null;
+      if (resume) {
+        ({ startedAt, pageToken, failuresBefore } = resume);
+      } else {
+        const plan = await siteActivities.planJiraReconcile(tenantId);
+        for (const ticketId of plan.ticketIds) enqueue({ ticketId });
+        startedAt = plan.startedAt;
+        failuresBefore = counters.failures;
+      }
       do {
-        const page: JiraChangedIssuesPage = await siteActivities.findChangedJiraIssues(tenantId, plan.startedAt, pageToken);
+        const page: JiraChangedIssuesPage = await siteActivities.findChangedJiraIssues(tenantId, startedAt, pageToken);
         for (const issueKey of page.issueKeys) enqueue({ issueKey });
         pageToken = page.nextPageToken;
-        // Sync as pages arrive, so a backfill of thousands of issues keeps the queue (and history) small.
+        // Sync as pages arrive, so a backfill of thousands of issues keeps the queue small; a long one goes on in
+        // a new run (same page token) before the history grows too large.
         await drain();
+        if (pageToken && workflowInfo().continueAsNewSuggested) await carryOn({ startedAt, pageToken, failuresBefore });
       } while (pageToken);
       await drain();
-      if (counters.failures === failuresBefore) await siteActivities.completeJiraReconcile(tenantId, plan.startedAt);
+      if (counters.failures === failuresBefore) await siteActivities.completeJiraReconcile(tenantId, startedAt);
     } finally {
       reconciling = false;
     }
@@ -147,15 +162,16 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
     throw stopping ?? error;
   }
 
+  let resumeReconcile = carried.reconcile;
   for (;;) {
-    await condition(() => queue.size > 0 || reconcileRequested || refreshRequested || workflowInfo().continueAsNewSuggested);
-    if (workflowInfo().continueAsNewSuggested && running.size === 0) {
-      await continueAsNew<typeof jiraSyncWorkflow>({
-        tenantId,
-        carried: { queue: [...queue.values()], reconcileRequested, refreshRequested, counters, lastError },
-      });
-    }
+    await condition(() => queue.size > 0 || reconcileRequested || refreshRequested || resumeReconcile !== undefined || workflowInfo().continueAsNewSuggested);
+    if (workflowInfo().continueAsNewSuggested && running.size === 0 && !resumeReconcile) await carryOn();
     try {
+      if (resumeReconcile) {
+        const resume = resumeReconcile;
+        resumeReconcile = undefined;
+        await reconcile(resume);
+      }
       if (refreshRequested) {
         refreshRequested = false;
         await siteActivities.refreshJiraWebhooks(tenantId);
@@ -163,10 +179,10 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
       await drain();
       if (reconcileRequested) {
         reconcileRequested = false;
-        failuresBefore = counters.failures;
         await reconcile();
       }
     } catch (error) {
+      if (error instanceof ContinueAsNew) throw error;
       if (stopping) throw stopping;
       failed(error);
       if (stopping) throw stopping;

@@ -49,6 +49,8 @@ export interface JiraSyncCarriedState {
   refreshRequested: boolean;
   counters: JiraSyncCounters;
   lastError: string | null;
+  /** A reconciliation that continued as new part-way: where its search goes on. */
+  reconcile?: { startedAt: string; pageToken: string | null; failuresBefore: number };
 }
 
 export interface JiraSyncCounters {

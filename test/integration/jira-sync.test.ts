@@ -91,6 +91,7 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     // The first run registers the webhook and backfills the project.
     await signals.tick(tenantId, 'reconcile');
     await until(linkedCount, (count) => count === 3, 30_000);
+    await until(() => states.get(tenantId), (state) => state?.watermark != null);
   }, 90_000);
 
   afterAll(async () => {
@@ -165,6 +166,21 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     expect(JSON.stringify(audit[0].details)).not.toContain('VPN');
   });
 
+  it('sends a description with paragraphs, a list, a link and a code block as ADF, and reads Jira\'s edit of it back as text', async () => {
+    const { ref } = await ticketOf('DEMO-2');
+    const description = 'Steps so far:\n\n- restarted the [client](https://vpn.acme.example/help)\n- reinstalled it\n\n```\nerror 809\n```';
+    await patchTicket(ref, { description });
+    const sent = await until(async () => jira.site.issue('DEMO-2').description, (doc) => JSON.stringify(doc).includes('codeBlock'));
+    expect((sent?.content as { type: string }[]).map((block) => block.type)).toEqual(['paragraph', 'bulletList', 'codeBlock']);
+    expect(JSON.stringify(sent)).toContain('https://vpn.acme.example/help');
+    await settle();
+    expect((await ticketOf('DEMO-2')).description).toBe(description);
+    // A colleague adds a paragraph in Jira: the ticket gets the whole document back as text.
+    jira.site.editIssue('DEMO-2', { description: { ...sent!, content: [...sent!.content, adfParagraph('Also fails on Wi-Fi.').content[0]] } }, {}, person());
+    const ticket = await until(() => ticketOf('DEMO-2'), (found) => found.description !== description);
+    expect(ticket.description).toBe(`${description}\n\nAlso fails on Wi-Fi.`);
+  });
+
   it('keeps both edits when each side changed a different field', async () => {
     const { ref } = await ticketOf('DEMO-3');
     jira.webhooks.hold();
@@ -209,15 +225,16 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
   });
 
   it('applies a change whose webhook was lost at the next reconciliation', async () => {
+    const before = (await ticketOf('DEMO-2')).description;
     jira.webhooks.hold();
     jira.site.editIssue('DEMO-2', { description: adfParagraph('Happens after the 10:00 update.') }, {}, person());
     expect(jira.webhooks.pending).toHaveLength(1);
     jira.webhooks.pending.splice(0);
     jira.webhooks.resume();
     await settle();
-    expect((await ticketOf('DEMO-2')).description).toBe('Seeded issue 2 of DEMO.');
+    expect((await ticketOf('DEMO-2')).description).toBe(before);
     await signals.tick(tenantId, 'reconcile');
-    const ticket = await until(() => ticketOf('DEMO-2'), (found) => found.description !== 'Seeded issue 2 of DEMO.');
+    const ticket = await until(() => ticketOf('DEMO-2'), (found) => found.description !== before);
     expect(ticket.description).toBe('Happens after the 10:00 update.');
   });
 
