@@ -3,6 +3,7 @@ import type { Notifier } from '../libs/connectors/email';
 import type { GoogleDirectoryProvider } from '../libs/connectors/google/google-directory-provider';
 import type { TenantCredentialRevoker } from '../libs/connectors/tenant-credential-revoker';
 import type { TenantScopedDatabase } from '../libs/db';
+import type { JiraDisconnection } from '../libs/jira-lifecycle/jira-disconnection';
 import type { JiraSyncEngine } from '../libs/jira-sync/jira-sync-engine';
 import type { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
 import type { SecurityDeskConfig } from '../libs/security/security-desk-config';
@@ -26,6 +27,8 @@ export interface ActivityDependencies {
   temporal: Client;
   /** Revokes a deleted tenant's provider grants. */
   credentialRevoker: TenantCredentialRevoker;
+  /** Takes a deleted tenant off Jira (Schedules, sync, webhooks at Jira, credential and data keys). */
+  jiraDisconnection: JiraDisconnection;
   /** Rows per tenant-deletion batch. */
   deletionBatchSize: number;
   /** Each tenant's Google Workspace Directory, over its stored grant. */

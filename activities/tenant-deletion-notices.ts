@@ -36,7 +36,14 @@ export function deletionCertificateNotice(certificate: DeletionCertificate): { s
       `Data keys destroyed: ${certificate.dataKeysDestroyed} (anything they encrypted is unreadable, backups included).`,
       `Workflows stopped: ${certificate.stoppedWorkflows.length}.`,
       'Provider token revocation:',
-      ...(revocations.length ? revocations : ['  no provider was connected']),
+      ...(revocations.length ? revocations : [certificate.jira ? '  jira: disconnected, below' : '  no provider was connected']),
+      ...(certificate.jira
+        ? [
+            `Jira${certificate.jira.site ? ` (${certificate.jira.site.url})` : ''}:`,
+            ...certificate.jira.steps.map((step) => `  ${step.step}: ${step.outcome} (${step.detail})`),
+            `  ${certificate.jira.revokeAppAt}`,
+          ]
+        : []),
       '',
       'The certificate (JSON):',
       JSON.stringify(certificate, null, 2),

@@ -3,8 +3,9 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { appendAuditEventOnce } from '../libs/audit';
 import type { Notifier } from '../libs/connectors/email';
 import type { TenantCredentialRevoker } from '../libs/connectors/tenant-credential-revoker';
-import type { DeletionCertificate, DeletionStep, DeletionStepPurpose, TenantDeletionActivities } from '../libs/contracts';
+import type { DeletionCertificate, DeletionStep, DeletionStepPurpose, JiraDisconnectionStep, TenantDeletionActivities } from '../libs/contracts';
 import { deletionOrder, readTenantTables, type TenantScopedDatabase } from '../libs/db';
+import type { JiraDisconnection } from '../libs/jira-lifecycle/jira-disconnection';
 import { deliver, evidence } from './security-desk-notices';
 import { deletionCertificateNotice, tenantDeletionNotice } from './tenant-deletion-notices';
 
@@ -14,6 +15,8 @@ export interface TenantDeletionActivityDependencies {
   temporal: Client;
   notifier: Notifier;
   credentialRevoker: TenantCredentialRevoker;
+  /** Takes the tenant off Jira: Schedules, sync workflow, webhooks at Jira, credential and data keys. */
+  jiraDisconnection: JiraDisconnection;
   /** Rows per batch (TENANT_DELETION_BATCH_SIZE). */
   deletionBatchSize: number;
 }
@@ -29,6 +32,7 @@ export function createTenantDeletionActivities({
   temporal,
   notifier,
   credentialRevoker,
+  jiraDisconnection,
   deletionBatchSize,
 }: TenantDeletionActivityDependencies): TenantDeletionActivities {
   return {
@@ -120,6 +124,29 @@ export function createTenantDeletionActivities({
       return stopped;
     },
 
+    async disconnectTenantJira({ tenantId }) {
+      const context = Context.current();
+      const report = await jiraDisconnection.disconnect(tenantId, {
+        actor: ACTOR,
+        attempt: context.info.attempt,
+        done: (context.info.heartbeatDetails as JiraDisconnectionStep[] | undefined) ?? [],
+        onStep: (steps) => context.heartbeat(steps),
+      });
+      if (!report) return null;
+      await db.withTenant(tenantId, async (tx) => {
+        for (const step of report.steps) {
+          await appendAuditEventOnce(tx, tenantId, `tenant-deletion/${tenantId}/jira/${step.step}`, {
+            actor: ACTOR,
+            action: 'tenant.deletion_jira_disconnect',
+            target: step.step,
+            outcome: step.outcome === 'failed' ? 'failure' : 'success',
+            details: { step: step.step, outcome: step.outcome, detail: step.detail },
+          });
+        }
+      });
+      return report;
+    },
+
     async revokeTenantCredentials({ tenantId }) {
       const outcomes = await credentialRevoker.revokeAll(tenantId);
       await db.withTenant(tenantId, async (tx) => {
@@ -153,7 +180,7 @@ export function createTenantDeletionActivities({
       return { deleted: Number(row?.deleted ?? 0) };
     },
 
-    async completeTenantDeletion({ tenantId, requesterEmail, workflowId, stoppedWorkflows, revocations }) {
+    async completeTenantDeletion({ tenantId, requesterEmail, workflowId, stoppedWorkflows, revocations, jira }) {
       return db.withTenant(tenantId, async (tx) => {
         const tombstone = await tx.tenantTombstone.findUnique({ where: { deletedTenantId: tenantId } });
         if (!tombstone) throw ApplicationFailure.nonRetryable(`deletion of tenant ${tenantId} never began`, 'TenantDeletionNotBegun');
@@ -172,9 +199,10 @@ export function createTenantDeletionActivities({
           completedAt: new Date().toISOString(),
           deletedRows,
           totalRows: Object.values(deletedRows).reduce((sum, rows) => sum + rows, 0),
-          dataKeysDestroyed: deletedRows.data_keys ?? 0,
+          dataKeysDestroyed: (deletedRows.data_keys ?? 0) + (jira?.dataKeysDestroyed ?? 0),
           stoppedWorkflows,
           tokenRevocations: revocations,
+          jira: jira ?? null,
           workflowId,
         };
         const [sealed] = await tx.$queryRaw<{ remaining: string[] }[]>`

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { appendAuditEventOnce, AuditTrail, exportAuditLines, type ExportedChainHead, type ExportedEvent } from '../libs/audit';
 import { TENANT_EXPORT_FORMAT, type TenantExportActivities } from '../libs/contracts';
 import type { TenantScopedDatabase } from '../libs/db';
+import { jiraExportOf } from '../libs/jira-lifecycle/jira-export';
 
 export interface TenantExportActivityDependencies {
   db: TenantScopedDatabase;
@@ -10,7 +11,8 @@ export interface TenantExportActivityDependencies {
 
 /**
  * The tenant's data as one JSON bundle: tenant, API keys (never their hashes), notice contacts, tickets with comments,
- * integrations (never tokens or keys), notices sent, and the audit trail with its chain head in the same
+ * integrations (never tokens or keys), notices sent, Jira (site, sync configurations, ticket/issue links, sync state
+ * and history; never tokens, the webhook secret or raw Jira responses), and the audit trail with its chain head in the same
  * records as the audit export, so `npm run audit:verify` checks it offline.
  */
 export function createTenantExportActivities({ db }: TenantExportActivityDependencies): TenantExportActivities {
@@ -67,8 +69,9 @@ export function createTenantExportActivities({ db }: TenantExportActivityDepende
         const record = JSON.parse(line) as ExportedChainHead | ExportedEvent;
         if (record.type === 'event') events.push(record);
       }
+      const jira = await db.withTenant(tenantId, (tx) => jiraExportOf(tx, events));
       const bundle = Buffer.from(
-        JSON.stringify({ format: TENANT_EXPORT_FORMAT, exportId, exportedAt, requestedBy, ...data, audit: { chainHead, events } }, null, 2),
+        JSON.stringify({ format: TENANT_EXPORT_FORMAT, exportId, exportedAt, requestedBy, ...data, jira, audit: { chainHead, events } }, null, 2),
         'utf8',
       );
       const sha256 = createHash('sha256').update(bundle).digest('hex');

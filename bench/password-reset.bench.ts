@@ -19,6 +19,7 @@ import { Secret } from '../libs/crypto/secret';
 import { createPrismaClient, TenantScopedDatabase } from '../libs/db';
 import { startEmbeddedPostgres } from '../libs/db/embedded-postgres';
 import { runMigrations } from '../libs/db/migration-runner';
+import { createJiraDisconnection } from '../libs/jira-lifecycle/jira-disconnection';
 import { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
 import { loadSecurityDeskConfig } from '../libs/security/security-desk-config';
 import { startTemporalDevServer } from '../libs/temporal/dev-server';
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
         securityDesk: loadSecurityDeskConfig({}),
         temporal: client,
         credentialRevoker: new ProviderCredentialRevoker({ credentials, googleOAuth: oauth }),
+        jiraDisconnection: createJiraDisconnection({ db, temporal: client, encryption, credentials, oauth: null }),
         deletionBatchSize: 500,
         google: new GoogleWorkspaceConnections({ credentials, oauth, apiRootUrl: google.rootUrl }),
         secrets: new OneTimeSecretStore(db, encryption),

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -11,6 +12,7 @@ import {
   cancelTenantDeletionUpdate,
   DELETION_CANCEL_FORBIDDEN,
   DELETION_NOT_CANCELLABLE,
+  TENANT_DELETION_JIRA_PATCH,
   tenantDeletionStateQuery,
   type CancelTenantDeletionRequest,
   type TenantDeletionActivities,
@@ -33,6 +35,14 @@ const { deleteTenantRowsBatch } = proxyActivities<TenantDeletionActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// Jira's webhooks are deleted at Jira inside this call: its 429s and 5xx are retried by the activity a few times
+// (Retry-After honoured) before it reports the step failed; a heartbeat carries the steps already taken.
+const { disconnectTenantJira } = proxyActivities<TenantDeletionActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
 });
 
 /** A late writer can add rows after a table's pass; the final check sends the deletion back that often. */
@@ -109,10 +119,12 @@ export async function tenantDeletionWorkflow(input: TenantDeletionInput): Promis
     state.phase = 'deleting';
     const workflowId = workflowInfo().workflowId;
     await activities.beginTenantDeletion({ tenantId: input.tenantId, workflowId });
+    // Before the other workflows stop: Jira's Schedules would otherwise start the sync again.
+    const jira = patched(TENANT_DELETION_JIRA_PATCH) ? await disconnectTenantJira({ tenantId: input.tenantId }) : undefined;
     const stoppedWorkflows = await activities.stopTenantWorkflows({ tenantId: input.tenantId, exceptWorkflowId: workflowId });
     const revocations = await activities.revokeTenantCredentials({ tenantId: input.tenantId });
     const plan = await activities.planTenantDeletion({ tenantId: input.tenantId });
-    progress = { plan, stepIndex: 0, sweep: 0, stoppedWorkflows, revocations };
+    progress = { plan, stepIndex: 0, sweep: 0, stoppedWorkflows, revocations, ...(jira !== undefined ? { jira } : {}) };
   }
   return deleteEverything(input, state, progress);
 }
@@ -139,6 +151,7 @@ async function deleteEverything(
       workflowId: workflowInfo().workflowId,
       stoppedWorkflows: progress.stoppedWorkflows,
       revocations: progress.revocations,
+      jira: progress.jira,
     });
     if (sealed.certificate) {
       state.phase = 'deleted';

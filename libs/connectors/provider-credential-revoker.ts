@@ -1,4 +1,4 @@
-import type { CredentialRevocationOutcome } from '../contracts';
+import { ATLASSIAN_APP_REVOCATION, type CredentialRevocationOutcome } from '../contracts';
 import type { CredentialStore } from './credential-store';
 import type { GoogleOAuth } from './google/google-oauth';
 import type { TenantCredentialRevoker } from './tenant-credential-revoker';
@@ -23,7 +23,7 @@ export class ProviderCredentialRevoker implements TenantCredentialRevoker {
 
   private async revoke(tenantId: string, provider: 'google' | 'jira'): Promise<CredentialRevocationOutcome> {
     const oauth = this.options.googleOAuth;
-    if (provider === 'jira') return { provider, outcome: 'failed', detail: 'Atlassian has no API to revoke a Jira grant; remove Custodian under the Atlassian account' };
+    if (provider === 'jira') return { provider, outcome: 'failed', detail: ATLASSIAN_APP_REVOCATION };
     if (!oauth) return { provider, outcome: 'failed', detail: 'no connector' };
     try {
       const stored = await this.options.credentials.load(tenantId, provider);

@@ -4,6 +4,7 @@ export * from './tickets';
 export * from './ticket-edits';
 export * from './jira-sync';
 export * from './jira-sync-engine';
+export * from './jira-disconnection';
 export * from './ticket-intake';
 export * from './business-calendar';
 export * from './vulnerability-report';

@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { JiraDisconnectionReport } from './jira-disconnection';
 
 export const TENANT_DELETION_WORKFLOW = 'tenantDeletionWorkflow';
 
@@ -11,6 +12,8 @@ export function tenantDeletionWorkflowId(tenantId: string): string {
 export const DELETION_NOT_CANCELLABLE = 'DeletionNotCancellable';
 /** The Update validator's refusal of a caller who is not an admin of the tenant. */
 export const DELETION_CANCEL_FORBIDDEN = 'DeletionCancelForbidden';
+/** Deletions that began before Jira was disconnected as a step replay without it. */
+export const TENANT_DELETION_JIRA_PATCH = 'tenant-deletion-disconnects-jira';
 
 export interface TenantDeletionInput {
   tenantId: string;
@@ -47,6 +50,8 @@ export interface TenantDeletionProgress {
   sweep: number;
   stoppedWorkflows: string[];
   revocations: CredentialRevocationOutcome[];
+  /** Absent in deletions begun before Jira was a step of its own. */
+  jira?: JiraDisconnectionReport | null;
 }
 
 export type TenantDeletionPhase = 'pending' | 'cancelled' | 'deleting' | 'deleted';
@@ -92,6 +97,8 @@ export interface DeletionCertificate {
   dataKeysDestroyed: number;
   stoppedWorkflows: string[];
   tokenRevocations: CredentialRevocationOutcome[];
+  /** Jira's disconnection step by step, with where the admin revokes the grant at Atlassian; null: never connected. */
+  jira?: JiraDisconnectionReport | null;
   workflowId: string;
 }
 
@@ -125,6 +132,11 @@ export interface TenantDeletionActivities {
   beginTenantDeletion(request: { tenantId: string; workflowId: string }): Promise<void>;
   /** Terminates the tenant's other running workflows (by the TenantId search attribute); each audited. */
   stopTenantWorkflows(request: { tenantId: string; exceptWorkflowId: string }): Promise<string[]>;
+  /**
+   * Deletes the tenant's Jira sync Schedules, stops its sync workflow, deregisters Custodian's webhooks at Jira and
+   * destroys the Jira credential and data keys; each step audited. Null when the tenant never connected Jira.
+   */
+  disconnectTenantJira(request: { tenantId: string }): Promise<JiraDisconnectionReport | null>;
   /** Best effort at each provider; each outcome audited. */
   revokeTenantCredentials(request: { tenantId: string }): Promise<CredentialRevocationOutcome[]>;
   /** The tenant tables from the catalogue in foreign-key order; `tables` narrows it to a sweep. */
@@ -138,6 +150,7 @@ export interface TenantDeletionActivities {
     workflowId: string;
     stoppedWorkflows: string[];
     revocations: CredentialRevocationOutcome[];
+    jira?: JiraDisconnectionReport | null;
   }): Promise<{ certificate: DeletionCertificate | null; remainingTables: string[] }>;
   /** A platform notice (the tenant is gone) to the requester. */
   sendDeletionCertificate(request: { certificate: DeletionCertificate }): Promise<void>;

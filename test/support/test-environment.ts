@@ -12,6 +12,7 @@ import { CUSTODIAN_TASK_QUEUE } from '../../libs/contracts';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { createPrismaClient, TenantScopedDatabase, type PrismaClient } from '../../libs/db';
+import { createJiraDisconnection } from '../../libs/jira-lifecycle/jira-disconnection';
 import { OneTimeSecretStore } from '../../libs/secrets/one-time-secret-store';
 import { loadSecurityDeskConfig } from '../../libs/security/security-desk-config';
 import { custodianDataConverter } from '../../libs/temporal/data-converter';
@@ -94,12 +95,15 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
 export function testActivityDependencies(db: TenantScopedDatabase, temporal?: Client): ActivityDependencies {
   const encryption = new EnvelopeEncryption(keyProviderFromEnv());
   const credentials = new CredentialStore(db, encryption);
+  const client = temporal ?? new Client({ connection: Connection.lazy({ address: testEnv().temporalAddress }), dataConverter: custodianDataConverter(testPayloadCodec()) });
   return {
     db,
     notifier: createNotifier(db.prisma, {}),
     securityDesk: loadSecurityDeskConfig({}),
-    temporal: temporal ?? new Client({ connection: Connection.lazy({ address: testEnv().temporalAddress }), dataConverter: custodianDataConverter(testPayloadCodec()) }),
+    temporal: client,
     credentialRevoker: new ProviderCredentialRevoker({ credentials, googleOAuth: null }),
+    // No Atlassian app: a test that deregisters webhooks at the Jira simulator passes its own.
+    jiraDisconnection: createJiraDisconnection({ db, temporal: client, encryption, credentials, oauth: null }),
     deletionBatchSize: 500,
     google: new GoogleWorkspaceConnections({ credentials, oauth: null }),
     secrets: new OneTimeSecretStore(db, encryption),

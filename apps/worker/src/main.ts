@@ -12,6 +12,7 @@ import { ProviderCredentialRevoker } from '../../../libs/connectors/provider-cre
 import { assertRowLevelSecurity, createPrismaClient, TenantScopedDatabase } from '../../../libs/db';
 import { EnvelopeEncryption } from '../../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../../libs/crypto/key-provider-from-env';
+import { createJiraDisconnection } from '../../../libs/jira-lifecycle/jira-disconnection';
 import { createJiraSyncEngine } from '../../../libs/jira-sync/jira-sync-engine';
 import { OneTimeSecretStore } from '../../../libs/secrets/one-time-secret-store';
 import { loadSecurityDeskConfig } from '../../../libs/security/security-desk-config';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     const encryption = new EnvelopeEncryption(keyProvider);
     const credentials = new CredentialStore(db, encryption);
     const googleOAuth = googleOAuthFromConfig(config.google);
+    const jiraOAuth = atlassianOAuthFromConfig(config.jira);
     const worker = await createCustodianWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
         securityDesk,
         temporal,
         credentialRevoker: new ProviderCredentialRevoker({ credentials, googleOAuth }),
+        jiraDisconnection: createJiraDisconnection({ db, temporal, encryption, credentials, oauth: jiraOAuth }),
         deletionBatchSize: config.tenantLifecycle.deletionBatchSize,
         google: new GoogleWorkspaceConnections({ credentials, oauth: googleOAuth, apiRootUrl: config.google?.apiRootUrl }),
         secrets: new OneTimeSecretStore(db, encryption),
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
           db,
           encryption,
           credentials,
-          oauth: atlassianOAuthFromConfig(config.jira),
+          oauth: jiraOAuth,
           temporal,
           taskQueue: config.temporal.taskQueue,
           webhookBaseUrl: config.api.publicUrl ?? `http://${config.api.host}:${config.api.port}`,
