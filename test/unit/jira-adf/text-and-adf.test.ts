@@ -156,3 +156,24 @@ describe('Custodian text <-> ADF, construct by construct', () => {
     expect(textToAdf(back)).toEqual(textToAdf(noisy));
   });
 });
+
+describe('links Custodian does not carry', () => {
+  it('keeps [x](javascript:...) as text, so a ticket view never renders it as a link', () => {
+    expect(textToAdf('[click](javascript:void)')).toEqual(doc(p(text('[click](javascript:void)'))));
+    expect(textToAdf('[click](<javascript:alert(1)>)')).toEqual(doc(p(text('[click](<javascript:alert(1)>)'))));
+  });
+
+  it('reads a Jira link to a script or a relative path as its text alone', () => {
+    const fromJira = doc(p(text('click', link('javascript:alert(1)')), text(' and '), text('here', link('/browse/OPS-1'))));
+    expect(adfToText(fromJira)).toBe('click and here');
+  });
+});
+
+describe('nesting', () => {
+  it('reads lists nested 100 deep and takes deeper markers as text, without exhausting the stack', () => {
+    const nested = (depth: number) => Array.from({ length: depth }, (_, level) => `${'  '.repeat(level)}- level ${level + 1}`).join('\n');
+    expect(adfToText(textToAdf(nested(100)))).toBe(nested(100));
+    const tooDeep = textToAdf('- '.repeat(50_000) + 'x');
+    expect(adfToText(tooDeep)).toContain('x');
+  });
+});

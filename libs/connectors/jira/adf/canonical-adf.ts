@@ -11,6 +11,7 @@ import {
   AdfHeading,
   AdfListItem,
   AdfListItemChild,
+  AdfMark,
   AdfParagraph,
 } from './adf-document';
 import {
@@ -21,8 +22,7 @@ import {
   piecesToLines,
   supportedMarks,
 } from './canonical-inline';
-import { BlockContainer, CODE_LANGUAGE_PATTERN } from './custodian-text-syntax';
-import { AdfMark } from './adf-document';
+import { BlockContainer, CODE_LANGUAGE_PATTERN, MAX_LIST_NESTING } from './custodian-text-syntax';
 
 interface RawNode {
   type?: unknown;
@@ -32,8 +32,11 @@ interface RawNode {
   content?: unknown;
 }
 
-/** Deeper nesting than this is not read (a document is data from outside; recursion must stay bounded). */
-const MAX_DEPTH = 48;
+/**
+ * Deeper nesting than this is not read (a document is data from outside; recursion must stay bounded).
+ * Each list level takes two (list, item), so text's deepest lists fit.
+ */
+const MAX_DEPTH = 2 * MAX_LIST_NESTING + 16;
 const MAX_LIST_NUMBER = 999_999_999;
 
 const INLINE_TYPES = new Set([
@@ -41,19 +44,19 @@ const INLINE_TYPES = new Set([
   'inlineExtension',
 ]);
 
-const PANEL_LABELS: Record<string, string> = {
-  info: 'Info',
-  note: 'Note',
-  warning: 'Warning',
-  error: 'Error',
-  success: 'Success',
-  tip: 'Tip',
-};
+const PANEL_LABELS = new Map([
+  ['info', 'Info'],
+  ['note', 'Note'],
+  ['warning', 'Warning'],
+  ['error', 'Error'],
+  ['success', 'Success'],
+  ['tip', 'Tip'],
+]);
 
 export function toCanonicalAdf(input: unknown): AdfDocument {
   const root = asNode(input);
   const children = root === null ? [] : root.type === 'doc' ? childrenOf(root) : [root];
-  return { version: 1, type: 'doc', content: canonicalBlocks(children, 'document', 0) as AdfBlock[] };
+  return { version: 1, type: 'doc', content: canonicalBlocks(children, 'document', 0) };
 }
 
 function asNode(value: unknown): RawNode | null {
@@ -78,7 +81,7 @@ function isInline(node: RawNode): boolean {
 }
 
 /** Blocks in a container: the document holds every block type; list items and quotes only some. */
-function canonicalBlocks(nodes: RawNode[], container: BlockContainer, depth: number): AdfListItemChild[] | AdfBlock[] {
+function canonicalBlocks(nodes: RawNode[], container: BlockContainer, depth: number): AdfBlock[] {
   const blocks: AdfBlock[] = [];
   let pendingInline: InlinePiece[] = [];
   const flushInline = () => {
@@ -131,16 +134,16 @@ function blockFor(node: RawNode, container: BlockContainer, depth: number): AdfB
     case 'decisionList':
       return list(node, depth);
     case 'blockquote':
-      return inDocument ? [quote(childrenOf(node), null, depth)] : canonicalBlocks(childrenOf(node), container, depth) as AdfBlock[];
+      return inDocument ? [quote(childrenOf(node), null, depth)] : canonicalBlocks(childrenOf(node), container, depth);
     case 'panel': {
       const kind = stringAttr(node, 'panelType');
-      const label = kind ? PANEL_LABELS[kind] ?? null : null;
+      const label = kind ? PANEL_LABELS.get(kind) ?? null : null;
       if (inDocument) return [quote(childrenOf(node), label, depth)];
-      return [...labelParagraph(label), ...(canonicalBlocks(childrenOf(node), container, depth) as AdfBlock[])];
+      return [...labelParagraph(label), ...canonicalBlocks(childrenOf(node), container, depth)];
     }
     case 'expand':
     case 'nestedExpand':
-      return [...labelParagraph(stringAttr(node, 'title')), ...(canonicalBlocks(childrenOf(node), container, depth) as AdfBlock[])];
+      return [...labelParagraph(stringAttr(node, 'title')), ...canonicalBlocks(childrenOf(node), container, depth)];
     case 'table':
       return childrenOf(node).flatMap((row) => paragraphs(tableRow(row, depth)));
     case 'mediaSingle':
@@ -151,7 +154,7 @@ function blockFor(node: RawNode, container: BlockContainer, depth: number): AdfB
     case 'embedCard':
       return paragraphs(inlinePieces(node, [], depth));
     default:
-      if (Array.isArray(node.content)) return canonicalBlocks(childrenOf(node), container, depth) as AdfBlock[];
+      if (Array.isArray(node.content)) return canonicalBlocks(childrenOf(node), container, depth);
       return paragraphs(inlinePieces(node, [], depth));
   }
 }

@@ -3,13 +3,12 @@
 // italic, no trailing whitespace, and only the marks and links Custodian text can express.
 import { AdfInline, AdfMark, AdfText } from './adf-document';
 import { hasMark, sortMarks } from './adf-marks';
+import { LINK_SCHEME } from './custodian-text-syntax';
 import { InlineRun, mergeRuns } from './inline-parser';
 
 export type InlinePiece = InlineRun | { hardBreak: true };
 
-const LINK_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-
-/** Marks Custodian text can write: link (with a scheme and no angle brackets), strong, em, code. */
+/** Marks Custodian text can write: link (an allowed scheme, no angle brackets), strong, em, code. */
 export function supportedMarks(rawMarks: unknown): AdfMark[] {
   if (!Array.isArray(rawMarks)) return [];
   const marks: AdfMark[] = [];

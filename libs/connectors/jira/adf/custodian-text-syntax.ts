@@ -23,6 +23,7 @@
 //   continue an ordered list, nor the other way round.
 // - Block quote: consecutive lines starting with ">" (one space after it is dropped); the stripped lines
 //   are the quote's blocks.
+// - Lists nest at most 100 deep; below that a marker line is paragraph text.
 // - List items and quotes hold only paragraphs, code blocks and lists (as ADF allows); inside them a line
 //   that would start a heading, rule or quote is paragraph text.
 // - Blocks are separated by blank lines. A heading, fence, rule, quote or list marker line also ends a
@@ -33,9 +34,10 @@
 // - `code`: a run of N backticks up to the next run of exactly N backticks. The content is literal; when it
 //   both starts and ends with a space, and is not all spaces, one space is removed from each end. A run
 //   with no partner is literal text.
-// - Links: [text](url) where url has a scheme ("https:", "mailto:", ...) and no whitespace or parentheses,
-//   or [text](<url>) for a url with parentheses. The text may hold code, bold and italic but no link.
-//   Without a scheme, "a[i](x)" stays text.
+// - Links: [text](url) where url starts with http:, https:, mailto:, ftp: or tel: and has no whitespace or
+//   parentheses, or [text](<url>) for a url with parentheses or spaces. The text may hold code, bold and
+//   italic but no link. Anything else stays text: "a[i](x)", and "[x](javascript:...)" which a ticket view
+//   must never turn into a link.
 // - Bare URLs: "http://" or "https://" not preceded by a letter or digit, up to whitespace, "<", ">" or
 //   "`", without trailing . , ; : ! ? ' " ) ] * _ characters. The link's text is the URL itself.
 // - **bold**: "**" followed by a non-space, up to "**" preceded by a non-space.
@@ -52,10 +54,16 @@
 
 export type BlockContainer = 'document' | 'listItem' | 'blockquote';
 
+/** Lists nest at most this deep; a marker line deeper down is paragraph text (recursion stays bounded). */
+export const MAX_LIST_NESTING = 100;
+
 /** The characters a backslash makes literal. */
 export const ESCAPABLE_CHARACTERS: ReadonlySet<string> = new Set([
   '\\', '`', '*', '_', '[', ']', '>', '#', '-', '.', ':',
 ]);
+
+/** The link schemes read and written; a link to anything else (javascript:, data:, ...) is kept as text. */
+export const LINK_SCHEME = /^(?:https?|mailto|ftp|tel):/i;
 
 export const CODE_LANGUAGE_PATTERN = /^[A-Za-z0-9_+#.-]+$/;
 const FENCE_OPEN = /^(`{3,})([A-Za-z0-9_+#.-]*)[ \t]*$/;
@@ -118,8 +126,8 @@ export function stripQuoteMarker(line: string): string {
 }
 
 /** Whether this line, at the first column of the container, starts a block other than a paragraph. */
-export function startsNonParagraphBlock(line: string, container: BlockContainer): boolean {
-  if (matchFenceOpening(line) || matchListMarker(line)) return true;
+export function startsNonParagraphBlock(line: string, container: BlockContainer, listsAllowed = true): boolean {
+  if (matchFenceOpening(line) || (listsAllowed && matchListMarker(line))) return true;
   if (container !== 'document') return false;
   return matchHeading(line) !== null || isRuleLine(line) || isQuoteLine(line);
 }

@@ -3,7 +3,7 @@
 // be read as syntax, so the two cannot disagree about what needs a backslash.
 import { AdfMark } from './adf-document';
 import { sortMarks } from './adf-marks';
-import { ESCAPABLE_CHARACTERS } from './custodian-text-syntax';
+import { ESCAPABLE_CHARACTERS, LINK_SCHEME } from './custodian-text-syntax';
 
 export interface InlineRun {
   text: string;
@@ -39,7 +39,7 @@ export const CONSTRUCT_LOOKAHEAD = 1000;
 
 const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 const WHITESPACE = /\s/;
-const BARE_URL = /https?:\/\/[^\s<>`]+/y;
+const BARE_URL = /https?:\/\/[^\s<>`\\]+/y;
 const BARE_URL_TRAILING = /[.,;:!?'")\]*_]+$/;
 const LINK_DESTINATION = /[A-Za-z][A-Za-z0-9+.-]*:[^\s()<>]+/y;
 const ANGLE_LINK_DESTINATION = /<([A-Za-z][A-Za-z0-9+.-]*:[^<>\n]*)>/y;
@@ -197,7 +197,7 @@ export class InlineParser {
       href = plain[0];
       afterDestination = destinationStart + href.length;
     }
-    if (s[afterDestination] !== ')' || afterDestination >= limit) return null;
+    if (s[afterDestination] !== ')' || afterDestination >= limit || !LINK_SCHEME.test(href)) return null;
     return { runs: withMark(inner.runs, { type: 'link', attrs: { href } }), next: afterDestination + 1 };
   }
 

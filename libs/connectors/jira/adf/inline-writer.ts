@@ -37,7 +37,7 @@ type OuterMark = { type: 'link'; href: string; end: number } | { type: 'strong' 
 /** The only characters at which the parser can do anything but take one literal character. */
 const SYNTAX_TRIGGERS = new Set(['\\', '`', '*', '_', '[', ']', 'h']);
 const PLAIN_LINK_DESTINATION = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s()<>]+$/;
-const BARE_URL_CANDIDATE = /^https?:\/\/[^\s<>`]*[^\s<>`.,;:!?'")\]*_]$/;
+const BARE_URL_CANDIDATE = /^https?:\/\/[^\s<>`\\]*[^\s<>`\\.,;:!?'")\]*_]$/;
 
 /**
  * @param container when set, the line is a paragraph line in that container, and a line that would start
@@ -155,18 +155,15 @@ function writeTokens(tokens: Token[], mode: EscapeMode): string {
     }
     const previous = left === undefined ? '' : lastCharacter(left);
     if (token.kind === 'bareUrl') {
-      if (previous !== null && readsAsItself(token.url, token.frame, previous, pieces, 'construct', token.url)) {
+      if (readsAsItself(token.url, token.frame, previous, pieces, 'construct', token.url)) {
         pieces.push(token.url);
       } else {
         queue.push(...token.bracketed);
       }
       continue;
     }
-    // A character not yet decided is taken as one that is neither a space nor a letter: that lets every
-    // opener and closer match, so the probe errs towards escaping.
-    const known = previous ?? '\u0000';
     if (token.kind === 'backticks') {
-      const safe = mode === 'minimal' && known !== '`' && readsAsItself(token.text, token.frame, known, pieces, 'literal', token.text);
+      const safe = mode === 'minimal' && previous !== '`' && readsAsItself(token.text, token.frame, previous, pieces, 'literal', token.text);
       pieces.push(safe ? token.text : token.text.replace(/`/g, '\\`'));
       continue;
     }
@@ -174,7 +171,7 @@ function writeTokens(tokens: Token[], mode: EscapeMode): string {
     const mustEscape = mode === 'all' && ESCAPABLE_CHARACTERS.has(character);
     if (!SYNTAX_TRIGGERS.has(character)) {
       pieces.push(character);
-    } else if (!mustEscape && readsAsItself(character, token.frame, known, pieces, 'literal', character)) {
+    } else if (!mustEscape && readsAsItself(character, token.frame, previous, pieces, 'literal', character)) {
       pieces.push(character);
     } else if (ESCAPABLE_CHARACTERS.has(character)) {
       pieces.push(`\\${character}`);
@@ -187,8 +184,11 @@ function writeTokens(tokens: Token[], mode: EscapeMode): string {
   return pieces.reverse().join('');
 }
 
-/** The last character a token writes, or null when that is not decided yet (a URL that may be bracketed). */
-function lastCharacter(token: Token): string | null {
+/**
+ * The last character a token writes. A URL is assumed to stay bare; when it is bracketed after all, the
+ * line may fail to read back and is then written with every special character escaped.
+ */
+function lastCharacter(token: Token): string {
   switch (token.kind) {
     case 'literal':
       return token.character;
@@ -197,7 +197,7 @@ function lastCharacter(token: Token): string | null {
     case 'raw':
       return token.text[token.text.length - 1];
     case 'bareUrl':
-      return null;
+      return token.url[token.url.length - 1];
   }
 }
 
