@@ -177,3 +177,10 @@ describe('nesting', () => {
     expect(adfToText(tooDeep)).toContain('x');
   });
 });
+
+describe('marks text cannot carry', () => {
+  it('drops italic inside a word, with the rest of that line\'s bold and italic, rather than show stray underscores', () => {
+    const fromJira = doc(p(text('un'), text('believ', em), text('able '), text('really', em)));
+    expect(adfToText(fromJira)).toBe('unbelievable really');
+  });
+});

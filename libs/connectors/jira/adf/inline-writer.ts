@@ -1,8 +1,9 @@
 // Writes one line of marked text runs as Custodian text. A backslash goes in only where the parser would
 // otherwise read a character as syntax, so plain text stays exactly as typed. The line is built from the
 // right: at each character the parser is asked what it would do there, given everything already written
-// to its right. Every line is parsed back; if that disagrees (a mark that cannot be written, such as
-// italic inside a word), the line is written again with every special character escaped.
+// to its right. Every line is parsed back; if that disagrees, the line is written again with every special
+// character escaped, and if a mark cannot be written at all (italic inside a word), the line loses its bold
+// and italic, then its links and code, rather than show stray delimiters.
 import { AdfMark } from './adf-document';
 import { hasMark, linkHref } from './adf-marks';
 import {
@@ -16,6 +17,7 @@ import {
   InlineCloser,
   InlineParser,
   InlineRun,
+  mergeRuns,
   parseInlineLine,
 } from './inline-parser';
 
@@ -44,9 +46,20 @@ const BARE_URL_CANDIDATE = /^https?:\/\/[^\s<>`\\]*[^\s<>`\\.,;:!?'")\]*_]$/;
  *   another block there gets its first character escaped.
  */
 export function writeInlineLine(runs: InlineRun[], container: BlockContainer | null): string {
-  const minimal = writeWith(runs, container, 'minimal');
-  if (readsBackAs(minimal, runs, container)) return minimal;
-  return writeWith(runs, container, 'all');
+  const withoutEmphasis = mergeRuns(runs.map((run) => ({ text: run.text, marks: run.marks.filter((mark) => mark.type !== 'strong' && mark.type !== 'em') })));
+  const plain = mergeRuns(runs.map((run) => ({ text: run.text, marks: [] })));
+  const attempts: Array<[InlineRun[], EscapeMode]> = [
+    [runs, 'minimal'],
+    [runs, 'all'],
+    [withoutEmphasis, 'minimal'],
+    [withoutEmphasis, 'all'],
+    [plain, 'minimal'],
+  ];
+  for (const [attempt, mode] of attempts) {
+    const line = writeWith(attempt, container, mode);
+    if (readsBackAs(line, attempt, container)) return line;
+  }
+  return writeWith(plain, container, 'all');
 }
 
 function readsBackAs(line: string, runs: InlineRun[], container: BlockContainer | null): boolean {
