@@ -34,6 +34,8 @@ async function build() {
   await bundleWorkflows();
   // The API's static pages (the tenant page) sit beside its compiled code, as they do beside its sources.
   cpSync(path.join(root, 'apps', 'api', 'public'), path.join(root, 'dist', 'apps', 'api', 'public'), { recursive: true });
+  // The list of common passwords the password policy refuses, read beside its compiled code.
+  cpSync(path.join(root, 'apps', 'api', 'src', 'users', 'common-passwords.txt'), path.join(root, 'dist', 'apps', 'api', 'src', 'users', 'common-passwords.txt'));
 }
 
 module.exports = { build };

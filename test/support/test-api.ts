@@ -46,7 +46,7 @@ export async function startTestApi(
   });
   const encryption = new EnvelopeEncryption(keyProviderFromEnv());
   const credentials = new CredentialStore(db, encryption);
-  const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec(), credentials, secrets: new OneTimeSecretStore(db, encryption), attachments: new TicketAttachmentStore(db, encryption) });
+  const app = await createApiApp({ config, db, temporal: temporal.client, payloadCodec: testPayloadCodec(), credentials, secrets: new OneTimeSecretStore(db, encryption), attachments: new TicketAttachmentStore(db, encryption), encryption });
   await app.init();
   // The worker reaches Google as the product's would: through the GOOGLE_* settings in options.env.
   const google = new GoogleWorkspaceConnections({ credentials, oauth: googleOAuthFromConfig(config.google), apiRootUrl: config.google?.apiRootUrl });

@@ -16,13 +16,14 @@ import { SecurityReportsModule } from './security-reports/security-reports.modul
 import { TenantContactsModule } from './tenant-contacts/tenant-contacts.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
   static register(dependencies: PlatformDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule, GoogleOperationsModule, JiraSyncConfigsModule, JiraSyncModule],
+      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule, GoogleOperationsModule, JiraSyncConfigsModule, JiraSyncModule, UsersModule],
     };
   }
 }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   });
   const encryption = new EnvelopeEncryption(keyProvider);
   const credentials = new CredentialStore(db, encryption);
-  const app = await createApiApp({ config, db, temporal, payloadCodec, credentials, secrets: new OneTimeSecretStore(db, encryption), attachments: new TicketAttachmentStore(db, encryption) });
+  const app = await createApiApp({ config, db, temporal, payloadCodec, credentials, secrets: new OneTimeSecretStore(db, encryption), attachments: new TicketAttachmentStore(db, encryption), encryption });
   await app.listen(config.api.port, config.api.host);
   console.log(`API listening on ${await app.getUrl()}`);
 

@@ -19,3 +19,10 @@ export const OperatorOnly = (options: { allowCookie?: boolean } = {}) =>
 /** A tenant key holding one of these roles. */
 export const TenantRoles = (roles: readonly TenantRole[]) =>
   SetMetadata(ACCESS_METADATA, { kind: 'tenant', roles } satisfies AccessRule);
+
+export const OPEN_DURING_OTP_ENROLMENT = 'custodian:open-during-otp-enrolment';
+/**
+ * Open to a session whose tenant requires OTP before the person has enrolled (enrolment itself, sign-out,
+ * the session's own details); every other route refuses such a session.
+ */
+export const OpenDuringOtpEnrolment = () => SetMetadata(OPEN_DURING_OTP_ENROLMENT, true);

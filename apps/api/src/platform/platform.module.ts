@@ -3,6 +3,7 @@ import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { AppConfig } from '../../../../libs/config/app-config';
 import { CredentialStore } from '../../../../libs/connectors/credential-store';
+import { EnvelopeEncryption } from '../../../../libs/crypto/envelope-encryption';
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { OneTimeSecretStore } from '../../../../libs/secrets/one-time-secret-store';
 import { TicketAttachmentStore } from '../../../../libs/tickets/ticket-attachment-store';
@@ -22,6 +23,8 @@ export interface PlatformDependencies {
   secrets: OneTimeSecretStore;
   /** Ticket files, envelope-encrypted. */
   attachments: TicketAttachmentStore;
+  /** Envelope encryption under the KMS key, for secrets the API seals itself (people's TOTP secrets). */
+  encryption: EnvelopeEncryption;
 }
 
 /** The outside systems every module uses, created (and closed) by whoever starts the API. */
@@ -39,8 +42,9 @@ export class PlatformModule {
         { provide: CredentialStore, useValue: dependencies.credentials },
         { provide: OneTimeSecretStore, useValue: dependencies.secrets },
         { provide: TicketAttachmentStore, useValue: dependencies.attachments },
+        { provide: EnvelopeEncryption, useValue: dependencies.encryption },
       ],
-      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC, CredentialStore, OneTimeSecretStore, TicketAttachmentStore],
+      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC, CredentialStore, OneTimeSecretStore, TicketAttachmentStore, EnvelopeEncryption],
     };
   }
 }
