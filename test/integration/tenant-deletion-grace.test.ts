@@ -98,6 +98,8 @@ describe('tenant deletion grace period and kind, enforced by PostgreSQL against 
     await asApp(tenantId, 'SELECT begin_tenant_deletion($1, $2)', [tenantId, 'wf-due']);
     const tombstone = await superuser.query('SELECT requested_by FROM tenant_tombstones WHERE deleted_tenant_id = $1', [tenantId]);
     expect(tombstone.rows).toEqual([{ requested_by: 'api-key:alice' }]);
+    // Begun, it cannot be undone half way by making the tenant active again.
+    await expect(asApp(tenantId, "UPDATE tenants SET status = 'active' WHERE id = $1", [tenantId])).rejects.toThrow(/has begun and cannot be cancelled/);
   });
 
   it('never lets a platform tenant be deleted, nor the app change a tenant\'s kind', async () => {
