@@ -24,7 +24,7 @@ export class TenantExportResponse {
 /** The bundle a download returns: everything the tenant has, and its audit trail with the chain head. */
 export const TENANT_EXPORT_BUNDLE_SCHEMA: SchemaObject = {
   type: 'object',
-  required: ['format', 'exportId', 'exportedAt', 'requestedBy', 'tenant', 'apiKeys', 'noticeContacts', 'tickets', 'integrations', 'notifications', 'audit'],
+  required: ['format', 'exportId', 'exportedAt', 'requestedBy', 'tenant', 'apiKeys', 'noticeContacts', 'tickets', 'integrations', 'notifications', 'jira', 'audit'],
   properties: {
     format: { type: 'string', enum: [TENANT_EXPORT_FORMAT] },
     exportId: { type: 'string', format: 'uuid' },
@@ -36,6 +36,17 @@ export const TENANT_EXPORT_BUNDLE_SCHEMA: SchemaObject = {
     tickets: { type: 'array', items: { type: 'object', additionalProperties: true } },
     integrations: { type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Without token material' },
     notifications: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    jira: {
+      type: 'object',
+      description: 'The Jira site, sync configurations, ticket/issue links, sync state and the sync\'s audit history; never tokens, the webhook secret or raw Jira responses',
+      properties: {
+        site: { type: 'object', nullable: true, additionalProperties: true },
+        syncConfigs: { type: 'array', items: { type: 'object', additionalProperties: true } },
+        syncState: { type: 'object', nullable: true, additionalProperties: true },
+        links: { type: 'array', items: { type: 'object', properties: { ticketRef: { type: 'string' }, issueKey: { type: 'string' }, issueId: { type: 'string' }, projectKey: { type: 'string' } }, additionalProperties: true } },
+        syncHistory: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      },
+    },
     audit: { type: 'object', properties: { chainHead: { type: 'object', additionalProperties: true }, events: { type: 'array', items: { type: 'object', additionalProperties: true } } } },
   },
 };
@@ -51,5 +62,12 @@ export const TENANT_EXPORT_BUNDLE_EXAMPLE = {
   tickets: [{ id: '3f1c2a8e-6b1d-4e55-9a7b-0c2d4e6f8a10', ref: 'CT-000001', type: 'general', status: 'resolved', summary: 'Cannot sign in to Gmail', description: null, priority: 'normal', requester: 'jane@acme.example', assignee: null, workflowId: 'ticket-intake-3f1c2a8e-6b1d-4e55-9a7b-0c2d4e6f8a10', createdAt: '2026-11-02T08:00:00.000Z', updatedAt: '2026-11-02T09:00:00.000Z', comments: [] }],
   integrations: [{ id: '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed', provider: 'google', status: 'active', externalAccount: 'admin@acme.example', scopes: ['https://www.googleapis.com/auth/admin.directory.user'], accessTokenExpiresAt: '2026-12-01T09:00:00.000Z', createdAt: '2026-11-01T10:00:00.000Z', updatedAt: '2026-12-01T08:00:00.000Z' }],
   notifications: [],
+  jira: {
+    site: { cloudId: '1324a887-45db-1bf4-1e99-ef0ff456d421', url: 'https://acme.atlassian.net', name: 'acme', accountId: '5b10ac8d82e05b22cc7d4ef5', availableSites: [], connectedBy: 'api-key:admin', createdAt: '2026-11-01T10:00:00.000Z', updatedAt: '2026-11-01T10:00:00.000Z' },
+    syncConfigs: [],
+    syncState: { watermark: '2026-12-01T07:55:00.000Z', lastSuccessAt: '2026-12-01T07:56:00.000Z', lastError: null, lastErrorAt: null, webhooksRegistered: 1, webhooksExpireAt: '2026-12-28T10:00:00.000Z' },
+    links: [{ ticketRef: 'CT-000001', issueKey: 'DEMO-1', issueId: '10001', projectKey: 'DEMO', issueUpdated: '2026-11-02T09:00:00.000Z', linkedAt: '2026-11-02T08:00:05.000Z' }],
+    syncHistory: [],
+  },
   audit: { chainHead: { type: 'chain_head', tenantId: '0f8fad5b-d9cb-469f-a165-70867728950e', lastSeq: 1284, lastHash: 'b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c' }, events: [] },
 };
