@@ -72,8 +72,8 @@ describe('Jira sync survives a worker killed mid-sync', () => {
   });
 
   async function startWorkerProcess(): Promise<ChildProcess> {
-    // jiti's CLI (require hooks) rather than its ESM loader, which fails on axios's CommonJS dependency cycle.
-    const started = spawn(process.execPath, [join(repoRoot(), 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs'), join(__dirname, 'fixtures', 'jira-worker.process.ts')], {
+    const fixtures = join(__dirname, 'fixtures');
+    const started = spawn(process.execPath, ['--require', join(fixtures, 'jira-client.preload.cjs'), '--import', 'jiti/register', join(fixtures, 'jira-worker.process.ts')], {
       cwd: repoRoot(),
       env: { ...process.env, ...jiraSimulatorEnv(jira), JIRA_SYNC_WEBHOOK_BASE_URL: apiUrl },
       stdio: ['ignore', 'pipe', 'inherit'],
