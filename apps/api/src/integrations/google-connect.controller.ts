@@ -1,6 +1,7 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import type { AppConfig } from '../../../../libs/config/app-config';
 import { Public, TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { ADMIN_ONLY, type TenantPrincipal } from '../auth/principal';
@@ -9,12 +10,18 @@ import { ApiRoute } from '../platform/api-route.decorator';
 import { ConnectGoogleQueryDto } from './connect-google.query.dto';
 import { sendConnectResultPage } from './connect-result.page';
 import { GoogleConnectService } from './google-connect.service';
+import { bindConsentToBrowser, consentBrowserBinding } from './oauth-browser-binding';
+import { APP_CONFIG } from '../platform/platform.module';
+import { servedOverHttps } from '../auth/user-session-cookie';
 import { CONNECT_RESULT_PAGE_EXAMPLES, ConsentUrlResponse } from './integration-responses';
 
 @ApiTags('integrations')
 @Controller('v1/integrations/google')
 export class GoogleConnectController {
-  constructor(private readonly google: GoogleConnectService) {}
+  constructor(
+    private readonly google: GoogleConnectService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get('connect')
   @ApiBearerAuth()
@@ -25,8 +32,10 @@ export class GoogleConnectController {
     success: { status: 200, description: 'The consent URL', type: ConsentUrlResponse },
     errors: [{ status: 503, description: 'No Google OAuth client is configured (GOOGLE_CLIENT_ID)' }],
   })
-  connect(@CurrentTenant() caller: TenantPrincipal, @Query() query: ConnectGoogleQueryDto) {
-    return this.google.consentUrl(caller, query.domain);
+  connect(@CurrentTenant() caller: TenantPrincipal, @Query() query: ConnectGoogleQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    // From a person's session, the consent can only be finished in this browser.
+    const binding = bindConsentToBrowser(caller, 'google', response, servedOverHttps(request, this.config.api.publicUrl));
+    return this.google.consentUrl(caller, query.domain, binding);
   }
 
   @Get('callback')
@@ -41,9 +50,15 @@ export class GoogleConnectController {
       { status: 502, description: 'Google could not be reached or did not answer: a page saying so', page: CONNECT_RESULT_PAGE_EXAMPLES.failed },
     ],
   })
-  async callback(@Query('state') state: string | undefined, @Query('code') code: string | undefined, @Query('error') error: string | undefined, @Res() response: Response) {
+  async callback(
+    @Query('state') state: string | undefined,
+    @Query('code') code: string | undefined,
+    @Query('error') error: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ) {
     try {
-      const { domain } = await this.google.complete({ state, code, error });
+      const { domain } = await this.google.complete({ state, code, error, browserBinding: consentBrowserBinding('google', request) });
       sendConnectResultPage(response, 200, 'Google Workspace connected', `Custodian can now act on users of ${domain}. You can close this page.`);
     } catch (failure) {
       if (!(failure instanceof ApiError)) throw failure;

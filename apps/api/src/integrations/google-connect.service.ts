@@ -40,17 +40,17 @@ export class GoogleConnectService {
     this.claims = new GoogleWorkspaceClaims(db);
   }
 
-  async consentUrl(caller: TenantPrincipal, domain: string): Promise<{ consentUrl: string; expiresAt: string }> {
+  async consentUrl(caller: TenantPrincipal, domain: string, browserBinding?: string): Promise<{ consentUrl: string; expiresAt: string }> {
     const oauth = this.configured();
-    const { state, expiresAt } = await this.states.issue('google', { tenantId: caller.tenantId, externalAccount: domain.toLowerCase(), requestedBy: auditActor(caller) });
+    const { state, expiresAt } = await this.states.issue('google', { tenantId: caller.tenantId, externalAccount: domain.toLowerCase(), requestedBy: auditActor(caller), browserBinding });
     return { consentUrl: oauth.consentUrl(state), expiresAt: expiresAt.toISOString() };
   }
 
   /** Google's redirect back: the state must be ours and unused; then the code becomes a stored token set. */
-  async complete(query: { state?: string; code?: string; error?: string }): Promise<{ domain: string }> {
+  async complete(query: { state?: string; code?: string; error?: string; browserBinding?: string }): Promise<{ domain: string }> {
     const oauth = this.configured();
     if (!query.state) throw new ApiError(400, 'bad_request', 'the consent answer carries no state');
-    const consumed = await this.states.consume('google', query.state);
+    const consumed = await this.states.consume('google', query.state, query.browserBinding);
     if (consumed.kind === 'invalid') throw new ApiError(400, 'bad_request', consumed.reason);
     const { tenantId, externalAccount, requestedBy } = consumed.intent;
     if (query.error || !query.code) {

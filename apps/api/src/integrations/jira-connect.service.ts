@@ -42,17 +42,17 @@ export class JiraConnectService {
     private readonly db: TenantScopedDatabase,
   ) {}
 
-  async consentUrl(caller: TenantPrincipal, site: string | undefined): Promise<{ consentUrl: string; expiresAt: string }> {
+  async consentUrl(caller: TenantPrincipal, site: string | undefined, browserBinding?: string): Promise<{ consentUrl: string; expiresAt: string }> {
     const oauth = this.configured();
-    const { state, expiresAt } = await this.states.issue('jira', { tenantId: caller.tenantId, externalAccount: site?.toLowerCase().replace(/\/+$/, '') ?? ANY_SITE, requestedBy: auditActor(caller) });
+    const { state, expiresAt } = await this.states.issue('jira', { tenantId: caller.tenantId, externalAccount: site?.toLowerCase().replace(/\/+$/, '') ?? ANY_SITE, requestedBy: auditActor(caller), browserBinding });
     return { consentUrl: oauth.consentUrl(state), expiresAt: expiresAt.toISOString() };
   }
 
   /** Atlassian's redirect back: the state must be ours and unused; then the code becomes a stored grant on a site. */
-  async complete(query: { state?: string; code?: string; error?: string }): Promise<JiraConnectionView> {
+  async complete(query: { state?: string; code?: string; error?: string; browserBinding?: string }): Promise<JiraConnectionView> {
     const oauth = this.configured();
     if (!query.state) throw new ApiError(400, 'bad_request', 'the consent answer carries no state');
-    const consumed = await this.states.consume('jira', query.state);
+    const consumed = await this.states.consume('jira', query.state, query.browserBinding);
     if (consumed.kind === 'invalid') throw new ApiError(400, 'bad_request', consumed.reason);
     const { tenantId, externalAccount: wanted, requestedBy } = consumed.intent;
     if (query.error || !query.code) {

@@ -11,6 +11,8 @@ export interface ConnectIntent {
   tenantId: string;
   externalAccount: string;
   requestedBy: string;
+  /** Started from a person's session: the random value of that browser's binding cookie (oauth-browser-binding.ts). */
+  browserBinding?: string;
 }
 
 export type ConsumedState = { kind: 'valid'; intent: ConnectIntent } | { kind: 'invalid'; reason: string };
@@ -29,25 +31,39 @@ export class OAuthConnectStates {
     const expiresAt = new Date(Date.now() + CONNECT_STATE_TTL_MS);
     await this.db.withTenant(intent.tenantId, (tx) =>
       tx.oAuthConnectState.create({
-        data: { nonceHash: hashOf(nonce), tenantId: intent.tenantId, provider, externalAccount: intent.externalAccount, requestedBy: intent.requestedBy, expiresAt },
+        data: {
+          nonceHash: hashOf(nonce),
+          tenantId: intent.tenantId,
+          provider,
+          externalAccount: intent.externalAccount,
+          requestedBy: intent.requestedBy,
+          browserBindingHash: intent.browserBinding === undefined ? null : hashOf(intent.browserBinding),
+          expiresAt,
+        },
       }),
     );
     return { state: `${intent.tenantId}.${nonce}`, expiresAt };
   }
 
-  /** Uses the state up: a second callback with it, a late one, or a forged one is refused. */
-  async consume(provider: Provider, state: string): Promise<ConsumedState> {
+  /**
+   * Uses the state up: a second callback with it, a late one, or a forged one is refused; so is one bound to a
+   * browser (started from a session) that arrives without that browser's binding, which leaves the state usable.
+   */
+  async consume(provider: Provider, state: string, browserBinding?: string): Promise<ConsumedState> {
     const parsed = STATE_PATTERN.exec(state);
     if (!parsed) return { kind: 'invalid', reason: 'the consent state is malformed' };
     const [, tenantId, nonce] = parsed;
     const nonceHash = hashOf(nonce);
     return this.db.withTenant(tenantId, async (tx) => {
+      const row = await tx.oAuthConnectState.findUnique({ where: { nonceHash } });
+      if (!row || row.provider !== provider) return { kind: 'invalid', reason: 'this consent was not started here' } as const;
+      if (row.browserBindingHash !== null && (browserBinding === undefined || hashOf(browserBinding) !== row.browserBindingHash)) {
+        return { kind: 'invalid', reason: 'this consent was started in another browser session: finish it in the browser where it was started' } as const;
+      }
       const taken = await tx.oAuthConnectState.updateMany({
         where: { nonceHash, provider, consumedAt: null, expiresAt: { gt: new Date() } },
         data: { consumedAt: new Date() },
       });
-      const row = await tx.oAuthConnectState.findUnique({ where: { nonceHash } });
-      if (!row || row.provider !== provider) return { kind: 'invalid', reason: 'this consent was not started here' } as const;
       if (taken.count === 0) {
         return { kind: 'invalid', reason: row.expiresAt <= new Date() ? 'this consent took longer than 10 minutes; start again' : 'this consent link was already used' } as const;
       }
