@@ -44,7 +44,7 @@ const BARE_URL_TRAILING = /[.,;:!?'")\]*_]+$/;
 const LINK_DESTINATION = /[A-Za-z][A-Za-z0-9+.-]*:[^\s()<>]+/y;
 const ANGLE_LINK_DESTINATION = /<([A-Za-z][A-Za-z0-9+.-]*:[^<>\n]*)>/y;
 
-export function isWordCharacter(character: string | undefined): boolean {
+function isWordCharacter(character: string | undefined): boolean {
   return character !== undefined && WORD_CHARACTER.test(character);
 }
 
@@ -52,7 +52,7 @@ function isWhitespace(character: string | undefined): boolean {
   return character !== undefined && WHITESPACE.test(character);
 }
 
-export const TOP_LEVEL_FRAME: InlineFrame = {
+const TOP_LEVEL_FRAME: InlineFrame = {
   closer: null,
   contentStart: 0,
   active: { strong: false, em: false, link: false },
