@@ -9,8 +9,17 @@ export interface ChainedAuditEvent extends HashedAuditFields {
  * altered / missing / misordered / head_mismatch: the events do not form the chain the head names.
  * unsigned_head / forged_head / forged_checkpoint: the head or the checkpoint lacks a valid signature under the
  * tenant's KMS-held key, so it was written outside Custodian (e.g. rewound after deleting the newest events).
+ * regressed: the trail no longer holds the head an earlier export recorded (an older signed head was replayed).
  */
-export type ChainBreak = 'altered' | 'missing' | 'misordered' | 'head_mismatch' | 'unsigned_head' | 'forged_head' | 'forged_checkpoint';
+export type ChainBreak =
+  | 'altered'
+  | 'missing'
+  | 'misordered'
+  | 'head_mismatch'
+  | 'unsigned_head'
+  | 'forged_head'
+  | 'forged_checkpoint'
+  | 'regressed';
 
 export type ChainVerification =
   | { ok: true; checkedEvents: number; lastSeq: number; lastHash: string | null; /** the signed head's time, where known */ lastAt?: string | null }

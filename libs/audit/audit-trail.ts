@@ -111,6 +111,28 @@ export class AuditTrail {
     }
   }
 
+  /**
+   * Whether the trail still holds the head an earlier export recorded: the event at that seq with that hash, or
+   * a retention checkpoint past it. A signature cannot tell a replayed older head (an old backup restored) from
+   * the current one; an auditor's earlier export can.
+   */
+  async regressionFrom(tenantId: string, earlier: { lastSeq: number; lastHash: string | null }): Promise<ChainVerification | undefined> {
+    if (earlier.lastSeq === 0) return undefined;
+    const head = await this.head(tenantId);
+    if (head.checkpoint && head.checkpoint.seq >= earlier.lastSeq) return undefined;
+    const [event] = await this.db.withTenant(tenantId, (tx) =>
+      tx.$queryRaw<{ hash: Uint8Array }[]>`SELECT hash FROM audit_events WHERE tenant_id = ${tenantId}::uuid AND seq = ${earlier.lastSeq}`,
+    );
+    if (head.lastSeq >= earlier.lastSeq && event && hexOrNull(event.hash) === earlier.lastHash) return undefined;
+    return {
+      ok: false,
+      brokenSeq: earlier.lastSeq,
+      reason: 'regressed',
+      message: `the earlier export's head (seq ${earlier.lastSeq}) is not in the trail any more: it now ends at seq ${head.lastSeq}${event ? ' with another event at that seq' : ''}`,
+      checkedEvents: 0,
+    };
+  }
+
   /** Whether the head and checkpoint carry valid signatures; the failure to report when not. */
   async signatureProblem(tenantId: string, head: AuditChainHead): Promise<ChainVerification | undefined> {
     return this.db.withTenant(tenantId, async (tx) => {

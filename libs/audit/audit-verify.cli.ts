@@ -4,7 +4,7 @@ import { postgresUrl } from '../config/app-config';
 import { createPrismaClient, TenantScopedDatabase } from '../db';
 import { maintenanceDatabase, type MaintenanceDatabase } from '../db/maintenance-database';
 import type { ChainVerification } from './audit-chain-verifier';
-import { verifyAuditExport } from './audit-export';
+import { verifyAuditExport, type ExportedChainHead } from './audit-export';
 import { csvAuditExportToJsonLines, isCsvAuditExport } from './audit-export-csv';
 import { AuditTrail } from './audit-trail';
 
@@ -15,6 +15,9 @@ import { AuditTrail } from './audit-trail';
  * npm run audit:verify -- --file export.jsonl  verify an auditor's export (JSON Lines or CSV): hashes and links
  *                                              offline; the head's signature too where DATABASE_URL and the KMS
  *                                              are reachable. A relative path is from the folder npm was run in.
+ * npm run audit:verify -- --tenant <id> --since earlier-export.jsonl
+ *                                              also: the trail still holds the head that earlier export recorded
+ *                                              (a replayed older signed head passes the signature check, not this)
  * Exit code 0 when intact, 2 when broken, 1 when it cannot tell (no such tenant, unreadable file).
  */
 async function main(): Promise<void> {
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
   };
   const tenant = arg('--tenant');
   const file = arg('--file');
+  const since = arg('--since');
   if (!tenant && !file) throw new Error('usage: npm run audit:verify -- --tenant <uuid> | --file <export.jsonl|export.csv>');
   // npm runs scripts from the package's folder; INIT_CWD is where its caller was.
   const exported = file ? await readFile(resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8') : undefined;
@@ -46,6 +50,10 @@ async function main(): Promise<void> {
       const known = await db!.withTenant(tenant!, (tx) => tx.tenant.findUnique({ where: { id: tenant! }, select: { id: true } }));
       if (!known) throw new Error(`no tenant ${tenant} in this database: nothing to verify (GET /v1/tenant with the tenant's key shows its id)`);
       result = await trail!.verify(tenant!);
+      if (result.ok && since) {
+        const [earlierHead] = (await readFile(resolve(process.env.INIT_CWD ?? process.cwd(), since), 'utf8')).split('\n');
+        result = (await trail!.regressionFrom(tenant!, JSON.parse(earlierHead ?? '{}') as ExportedChainHead)) ?? result;
+      }
     }
   } finally {
     await prisma?.$disconnect();

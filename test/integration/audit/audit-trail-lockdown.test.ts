@@ -101,6 +101,34 @@ describe('audit trail: no maintenance switch, signed chain head (real PostgreSQL
     expect(await verifyAuditExport(before, { signatureProblem: (head) => trail.signatureProblem(head.tenantId, head) })).toMatchObject({ ok: true, lastSeq: 5 });
   });
 
+  it('cannot tell a replayed older signed head by its signature, but an earlier export can', async () => {
+    const tenantId = await tenantWithEvents(3);
+    const backup = await attacker.query('SELECT last_seq, last_hash, last_at, signed_seq, head_mac FROM audit_heads WHERE tenant_id = $1', [tenantId]);
+    for (let i = 0; i < 2; i += 1) {
+      await db.withTenant(tenantId, (tx) => appendAuditEvent(tx, tenantId, { actor: 'test', action: 'ticket.closed', outcome: 'success' }));
+    }
+    const earlier = JSON.parse((await exportText(tenantId)).split('\n')[0]!) as ExportedChainHead;
+    expect(earlier).toMatchObject({ lastSeq: 5 });
+    // The database goes back to its state at seq 3, head signature included (an old backup restored).
+    const old = backup.rows[0];
+    await asAttacker(tenantId, ['DELETE FROM audit_events WHERE tenant_id = $tenant AND seq > 3']);
+    await attacker.query('BEGIN');
+    await attacker.query("SET LOCAL session_replication_role = 'replica'");
+    await attacker.query('UPDATE audit_heads SET last_seq = $2, last_hash = $3, last_at = $4, signed_seq = $5, head_mac = $6 WHERE tenant_id = $1', [
+      tenantId,
+      old.last_seq,
+      old.last_hash,
+      old.last_at,
+      old.signed_seq,
+      old.head_mac,
+    ]);
+    await attacker.query('COMMIT');
+
+    expect(await trail.verify(tenantId)).toMatchObject({ ok: true, lastSeq: 3, lastAt: old.last_at.toISOString() });
+    expect(await trail.regressionFrom(tenantId, earlier)).toMatchObject({ ok: false, brokenSeq: 5, reason: 'regressed' });
+    expect(await trail.regressionFrom(tenantId, { lastSeq: 3, lastHash: earlier.lastHash })).toMatchObject({ reason: 'regressed' });
+  });
+
   it('reports a head left unsigned, and a checkpoint forged to hide the oldest events', async () => {
     const unsigned = await tenantWithEvents(2);
     await asAttacker(unsigned, ['UPDATE audit_heads SET head_mac = NULL WHERE tenant_id = $tenant']);
