@@ -38,8 +38,13 @@ export function runNpmCommand(
   const args = match[2] ? match[2].split(/\s+/) : [];
   const child = spawn(process.execPath, ['--import', 'jiti/register', join(options.checkout, `${compiled[1]}.ts`), ...args], {
     cwd: options.checkout,
-    // No transpile cache: in a private checkout it would be written into the hard-linked node_modules.
-    env: { ...options.env, JITI_FS_CACHE: 'false', INIT_CWD: options.callerDir ?? options.checkout },
+    env: {
+      ...options.env,
+      // Another checkout's transpile cache goes outside it: in its node_modules it would be written into files
+      // hard-linked to this one's.
+      ...(options.checkout === repoRoot() ? {} : { JITI_FS_CACHE: join(repoRoot(), 'test-output', 'jiti-cache') }),
+      INIT_CWD: options.callerDir ?? options.checkout,
+    },
   });
   let stdout = '';
   let stderr = '';
