@@ -114,8 +114,11 @@ describe('HTTP API: people, sign-in and sessions', () => {
     const agentSession = await signIn(tenant, agent.email);
     const refused = await request(api.http).get('/v1/users').set('Cookie', agentSession.cookie).expect(403);
     expect(refused.body.code).toBe('forbidden');
-    // API keys keep working alongside.
+    // API keys keep working alongside, and the reference says both are accepted.
     await request(api.http).get('/v1/users').set(bearer(tenant.adminKey)).expect(200);
+    const reference = await request(api.http).get('/docs/openapi.json').expect(200);
+    expect(reference.body.paths['/v1/users'].get.security).toEqual([{ bearer: [] }, { session: [] }]);
+    expect(reference.body.components.securitySchemes.session).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'custodian_session' });
     // The password hash is Argon2id, never the password.
     const hash = await db.query('SELECT password_hash FROM tenant_users WHERE id = $1', [admin.id]);
     expect(hash.rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../../../libs/config/app-config';
 import { ApiError } from '../errors/api-error';
@@ -54,7 +54,6 @@ export class SignInController {
   @Get('session')
   @TenantRoles(ANY_TENANT_ROLE)
   @OpenDuringOtpEnrolment()
-  @ApiCookieAuth(USER_SESSION_COOKIE)
   @ApiRoute({
     summary: 'The signed-in person and the CSRF token of this session (after a page reload)',
     description: 'Answers only to the session cookie; reading it does not extend the absolute lifetime.',

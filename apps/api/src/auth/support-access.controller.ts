@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { ApiRoute } from '../platform/api-route.decorator';
 import { SupportAccessGrantResponse } from '../users/user-responses';
@@ -7,7 +7,6 @@ import { OperatorOnly, TenantRoles } from './access.decorators';
 import { CurrentPrincipal, CurrentTenant } from './current-principal.decorator';
 import { ADMIN_ONLY, auditActor, type Principal, type TenantPrincipal } from './principal';
 import { SUPPORT_ACCESS_MAX_MINUTES, SupportAccess } from './support-access.service';
-import { USER_SESSION_COOKIE } from './user-session-cookie';
 
 export class OpenSupportAccessDto {
   @ApiProperty({ format: 'uuid', example: '0f8fad5b-d9cb-469f-a165-70867728950e' })
@@ -51,7 +50,6 @@ export class SupportAccessController {
   @Get()
   @TenantRoles(['admin', 'auditor'])
   @ApiBearerAuth()
-  @ApiCookieAuth(USER_SESSION_COOKIE)
   @ApiRoute({
     summary: "Support access granted to platform staff on this tenant: who, why, when, until",
     description: 'Newest first, active and past.',
@@ -65,7 +63,6 @@ export class SupportAccessController {
   @HttpCode(200)
   @TenantRoles(ADMIN_ONLY)
   @ApiBearerAuth()
-  @ApiCookieAuth(USER_SESSION_COOKIE)
   @ApiRoute({
     summary: 'End a support access grant now',
     description: 'The operator key loses access to the tenant at once. Audited as support_access.ended. Ending an ended grant answers it unchanged.',

@@ -4,6 +4,7 @@ import { ModulesContainer, Reflector } from '@nestjs/core';
 import { DECORATORS, DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject, type OperationObject } from '@nestjs/swagger';
 import { ACCESS_METADATA, type AccessRule } from '../auth/access.decorators';
 import { OPERATOR_SESSION_COOKIE } from '../auth/operator-session-cookie';
+import { USER_SESSION_COOKIE } from '../auth/user-session-cookie';
 import { ApiErrorBody } from '../errors/api-error';
 
 /** A route Nest serves, with what the guard reads to decide who may call it. */
@@ -17,6 +18,7 @@ export interface RegisteredRoute {
 
 export const BEARER_SCHEME = 'bearer';
 export const CODEC_SESSION_SCHEME = 'codec-session';
+export const USER_SESSION_SCHEME = 'session';
 
 /**
  * The OpenAPI document of the app. Who may call each route, and the refusals that follow from it (401, 403),
@@ -36,6 +38,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A tenant (ck_…) or operator (co_…) API key' }, BEARER_SCHEME)
       .addCookieAuth(OPERATOR_SESSION_COOKIE, { type: 'apiKey', in: 'cookie', description: 'The operator session from POST /codec/session (codec routes only)' }, CODEC_SESSION_SCHEME)
+      .addCookieAuth(
+        USER_SESSION_COOKIE,
+        { type: 'apiKey', in: 'cookie', description: "A person's session from POST /v1/auth/sign-in (tenant routes); POST, PUT, PATCH and DELETE also need its X-CSRF-Token header" },
+        USER_SESSION_SCHEME,
+      )
       .build(),
     { extraModels: [ApiErrorBody], operationIdFactory: (controller, method) => `${controller}_${method}` },
   );
@@ -98,7 +105,11 @@ function describeAccess(operation: ExtensibleOperation, rule: AccessRule | undef
     return;
   }
   operation['x-required-roles'] = !rule ? [] : rule.kind === 'operator' ? ['operator'] : [...rule.roles];
-  operation.security = [{ [BEARER_SCHEME]: [] }, ...(rule?.kind === 'operator' && rule.allowCookie ? [{ [CODEC_SESSION_SCHEME]: [] }] : [])];
+  operation.security = [
+    { [BEARER_SCHEME]: [] },
+    ...(rule?.kind === 'operator' && rule.allowCookie ? [{ [CODEC_SESSION_SCHEME]: [] }] : []),
+    ...(rule?.kind === 'tenant' ? [{ [USER_SESSION_SCHEME]: [] }] : []),
+  ];
   addRefusal(operation, 401, 'No credentials (Authorization: Bearer <key>), or ones that are invalid, revoked or expired', {
     statusCode: 401,
     code: 'unauthorized',

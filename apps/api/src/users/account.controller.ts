@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../../../libs/config/app-config';
 import { OpenDuringOtpEnrolment, Public, TenantRoles } from '../auth/access.decorators';
@@ -8,7 +8,7 @@ import { AuthThrottlerGuard } from '../auth/auth-throttler.guard';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { ANY_TENANT_ROLE, type TenantPrincipal } from '../auth/principal';
 import { AcceptInvitationDto, ChangePasswordDto, DisableOtpDto, OtpCodeDto } from '../auth/sign-in.dto';
-import { servedOverHttps, USER_SESSION_COOKIE, userSessionCookie } from '../auth/user-session-cookie';
+import { servedOverHttps, userSessionCookie } from '../auth/user-session-cookie';
 import { ApiRoute } from '../platform/api-route.decorator';
 import { APP_CONFIG } from '../platform/platform.module';
 import { AccountSecurityService } from './account-security.service';
@@ -46,7 +46,6 @@ export class AccountController {
   @HttpCode(204)
   @TenantRoles(ANY_TENANT_ROLE)
   @OpenDuringOtpEnrolment()
-  @ApiCookieAuth(USER_SESSION_COOKIE)
   @ApiRoute({
     summary: 'Change my password: every session of the account ends, this one included',
     description: 'Session cookie and X-CSRF-Token only. The cookie is cleared; sign in again with the new password. Audited as auth.password_changed.',
@@ -62,7 +61,6 @@ export class AccountController {
   @HttpCode(201)
   @TenantRoles(ANY_TENANT_ROLE)
   @OpenDuringOtpEnrolment()
-  @ApiCookieAuth(USER_SESSION_COOKIE)
   @ApiRoute({
     summary: 'Start enrolling an authenticator (TOTP, RFC 6238): the secret, its otpauth:// URI and a QR code',
     description: 'The secret is stored envelope-encrypted and is not required at sign-in until confirmed with a first code. Starting again replaces an unconfirmed secret.',
@@ -77,7 +75,6 @@ export class AccountController {
   @HttpCode(200)
   @TenantRoles(ANY_TENANT_ROLE)
   @OpenDuringOtpEnrolment()
-  @ApiCookieAuth(USER_SESSION_COOKIE)
   @ApiRoute({
     summary: 'Confirm enrolment with a first code: OTP is on, and ten recovery codes are shown once',
     description: 'From now on sign-in needs a code (or an unused recovery code); a code is accepted once. Audited as auth.otp_enabled.',
@@ -94,7 +91,6 @@ export class AccountController {
   @Delete('otp')
   @HttpCode(204)
   @TenantRoles(ANY_TENANT_ROLE)
-  @ApiCookieAuth(USER_SESSION_COOKIE)
   @ApiRoute({
     summary: 'Turn my one-time codes off (with my password)',
     description: 'Removes the encrypted secret, its data key and the recovery codes. Refused while the tenant requires OTP. Audited as auth.otp_disabled.',

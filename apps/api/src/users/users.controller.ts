@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { ADMIN_ONLY, type TenantPrincipal } from '../auth/principal';
-import { USER_SESSION_COOKIE } from '../auth/user-session-cookie';
 import { ApiRoute } from '../platform/api-route.decorator';
 import { InviteUserDto, SignInPolicyDto } from './invite-user.dto';
 import { TenantUsersService } from './tenant-users.service';
@@ -13,7 +12,6 @@ const ADMIN_OR_AUDITOR = ['admin', 'auditor'] as const;
 
 @ApiTags('users')
 @ApiBearerAuth()
-@ApiCookieAuth(USER_SESSION_COOKIE)
 @Controller('v1')
 export class UsersController {
   constructor(private readonly users: TenantUsersService) {}
