@@ -112,18 +112,30 @@ export function required(env: Env, name: string): string {
   return value;
 }
 
+/**
+ * A PostgreSQL URL setting (DATABASE_URL, DATABASE_OWNER_URL). Its password may instead be given apart, as
+ * DATABASE_PASSWORD / DATABASE_OWNER_PASSWORD, taken as it is: a password with / # @ % in it then needs no
+ * percent-encoding (docker-compose.yml passes them so).
+ */
 export function postgresUrl(env: Env, name: string): string {
   const value = required(env, name);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${name} is not a URL`);
+    throw new ConfigError(`${name} is not a URL; write it as postgresql://<role>:<password>@<host>:5432/custodian (percent-encode the password, or give it as ${passwordSettingOf(name)})`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new ConfigError(`${name} must be a postgres:// URL`);
   }
-  return value;
+  const password = env[passwordSettingOf(name)];
+  if (!password) return value;
+  url.password = encodeURIComponent(password);
+  return url.toString();
+}
+
+function passwordSettingOf(urlSetting: string): string {
+  return urlSetting.replace(/_URL$/, '_PASSWORD');
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
