@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import {
   JIRA_RECONCILE_INTERVAL,
@@ -16,6 +16,7 @@ import {
   type JiraSyncInput,
   type JiraSyncTick,
 } from '../contracts';
+import { ensureSchedule } from '../temporal/ensure-schedule';
 
 /**
  * How the API (webhook deliveries, ticket edits) and the Schedules reach a tenant's sync workflow: always
@@ -41,24 +42,23 @@ export class JiraSyncSignals {
     return this.send(tenantId, (options) => this.client.workflow.signalWithStart(JIRA_SYNC_WORKFLOW, { ...options, signal, signalArgs: [] }));
   }
 
-  /** The reconciliation and webhook-refresh Schedules of a tenant; made once, found after. */
+  /** The reconciliation and webhook-refresh Schedules of a tenant; made once, updated when this release changed them. */
   async ensureSchedules(tenantId: string): Promise<void> {
     const schedules: [string, Duration, JiraSyncTick][] = [
       [jiraReconcileScheduleId(tenantId), JIRA_RECONCILE_INTERVAL, 'reconcile'],
       [jiraWebhookRefreshScheduleId(tenantId), JIRA_WEBHOOK_REFRESH_INTERVAL, 'refresh-webhooks'],
     ];
     for (const [scheduleId, every, tick] of schedules) {
-      try {
-        await this.client.schedule.create({
-          scheduleId,
-          spec: { intervals: [{ every }] },
-          action: { type: 'startWorkflow', workflowType: JIRA_SYNC_TICK_WORKFLOW, taskQueue: this.taskQueue, args: [{ tenantId, tick }], typedSearchAttributes: [{ key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId }] },
-          policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-          typedSearchAttributes: [{ key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId }],
-        });
-      } catch (error) {
-        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      }
+      await ensureSchedule(this.client, {
+        scheduleId,
+        every,
+        workflowType: JIRA_SYNC_TICK_WORKFLOW,
+        taskQueue: this.taskQueue,
+        args: [{ tenantId, tick }],
+        overlap: ScheduleOverlapPolicy.SKIP,
+        catchupWindow: '1 hour',
+        typedSearchAttributes: [{ key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId }],
+      });
     }
   }
 

@@ -139,6 +139,16 @@ describe('Jira in tenant export and deletion (real API, worker, PostgreSQL and T
     expect(text).not.toMatch(SIMULATOR_TOKEN);
   }, 60_000);
 
+  it('brings the sync\'s Schedules up to this release\'s intervals when the sync prepares', async () => {
+    const reconcile = api.temporal.schedule.getHandle(jiraReconcileScheduleId(tenantId));
+    await reconcile.update((current) => ({ ...current, spec: { intervals: [{ every: '1 hour' }] } }));
+    await engine.signals.ensureSchedules(tenantId);
+    expect((await reconcile.describe()).spec.intervals).toEqual([expect.objectContaining({ every: 5 * 60 * 1000 })]);
+    const refresh = await api.temporal.schedule.getHandle(jiraWebhookRefreshScheduleId(tenantId)).describe();
+    expect(refresh.spec.intervals).toEqual([expect.objectContaining({ every: 7 * 24 * 60 * 60 * 1000 })]);
+    expect(refresh.action.args).toEqual([{ tenantId, tick: 'refresh-webhooks' }]);
+  });
+
   it('on deletion deregisters the webhooks at Jira, stops the sync and its Schedules, shreds the credential, and certifies each step', async () => {
     expect(tenantWebhooks()).toHaveLength(1);
     expect((await api.temporal.workflow.getHandle(jiraSyncWorkflowId(tenantId)).describe()).status.name).toBe('RUNNING');
