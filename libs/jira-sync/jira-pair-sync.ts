@@ -137,6 +137,12 @@ export class JiraPairSync {
     const failures: TicketEditableField[] = [];
     // Jira first: its writes are idempotent when repeated, the ticket transaction is the commit point.
     const outbound = decisions.filter((decision) => decision.toJira !== undefined && !decision.problem);
+    if (outbound.length > 0) {
+      // Jira has no conditional edit: someone's edit since the read would be overwritten unseen, so the attempt
+      // starts over (and decides again) when the issue moved meanwhile. This narrows that window to one request.
+      const now = note(requestIds, await connected.site.getIssue(issue.key, { fields: ['updated'] }));
+      if ((now.fields as { updated?: string }).updated !== issue.fields.updated) throw new JiraSyncRetry(`${issue.key} changed in Jira while it was being synced`);
+    }
     for (const problem of await this.writeToJira(connected, issue.key, outbound, requestIds)) {
       const decision = decisions.find((candidate) => candidate.field === problem.field)!;
       decision.problem = problem.problem;

@@ -181,6 +181,19 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     expect(ticket.description).toBe(`${description}\n\nAlso fails on Wi-Fi.`);
   });
 
+  it('maps the assignee by email address both ways', async () => {
+    const [priya, tom] = jira.people;
+    jira.site.editIssue('DEMO-1', { assignee: { accountId: priya.accountId } }, {}, tom.accountId);
+    const ticket = await until(() => ticketOf('DEMO-1'), (found) => found.assignee === priya.emailAddress);
+    expect(ticket.assignee).toBe(priya.emailAddress);
+    await patchTicket(ticket.ref, { assignee: tom.emailAddress });
+    await until(async () => jira.site.issue('DEMO-1').assigneeId, (assignee) => assignee === tom.accountId);
+    expect(jira.site.issue('DEMO-1').assigneeId).toBe(tom.accountId);
+    await patchTicket(ticket.ref, { assignee: null });
+    await until(async () => jira.site.issue('DEMO-1').assigneeId, (assignee) => assignee === null);
+    expect(jira.site.issue('DEMO-1').assigneeId).toBeNull();
+  });
+
   it('keeps both edits when each side changed a different field', async () => {
     const { ref } = await ticketOf('DEMO-3');
     jira.webhooks.hold();
