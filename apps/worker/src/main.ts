@@ -19,6 +19,7 @@ import { loadSecurityDeskConfig } from '../../../libs/security/security-desk-con
 import { temporalConnectionOptions } from '../../../libs/temporal/connection-options';
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
+import { ensureSearchAttributes } from '../../../libs/temporal/search-attribute-registration';
 import { createCustodianWorker } from './custodian-worker';
 import { ensureWorkerSchedules } from './worker-schedules';
 
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: custodianDataConverter(payloadCodec) });
   try {
+    // Every workflow starts with these attributes: a cluster without them could start no ticket.
+    await ensureSearchAttributes(clientConnection, config.temporal.namespace);
     const db = new TenantScopedDatabase(prisma);
     const encryption = new EnvelopeEncryption(keyProvider);
     const credentials = new CredentialStore(db, encryption);
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
           temporal,
           taskQueue: config.temporal.taskQueue,
           webhookBaseUrl: config.api.publicUrl ?? `http://${config.api.host}:${config.api.port}`,
+          attachmentMaxBytes: config.tickets.attachmentMaxBytes,
         }),
       },
       payloadCodec,
