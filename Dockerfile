@@ -1,12 +1,14 @@
 # One image for the API, the worker and the migration job (docker-compose.yml picks the command).
-FROM node:20-bookworm-slim AS build
+# Node 24 (LTS) brings npm 11, which runs only the dependency install scripts package.json's allowScripts
+# approves (npm 10 ran them all: Prisma's engine download and telemetry among them).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN node scripts/build.js && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
