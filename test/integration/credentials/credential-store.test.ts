@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { Client as PgClient } from 'pg';
+import { AUDIT_SIGNING_KEY_ID } from '../../../libs/audit/audit-head-signer';
 import { AccessTokenCache, IntegrationNotConnectedError } from '../../../libs/connectors/access-token-cache';
 import { CredentialStore, type TokenSet } from '../../../libs/connectors/credential-store';
 import { DecryptionFailedError, EnvelopeEncryption, KeyVersionInUseError, LocalKeyProvider, Secret } from '../../../libs/crypto';
@@ -72,7 +73,9 @@ describe('credential store: envelope-encrypted OAuth tokens in PostgreSQL', () =
         [victim, thief],
       );
       await attacker.query(
-        `UPDATE data_keys t SET wrapped_key = v.wrapped_key FROM data_keys v WHERE v.tenant_id = $1 AND t.tenant_id = $2`,
+        `UPDATE data_keys t SET wrapped_key = v.wrapped_key FROM data_keys v
+         WHERE v.id = (SELECT data_key_id FROM integration_credentials WHERE tenant_id = $1)
+           AND t.id = (SELECT data_key_id FROM integration_credentials WHERE tenant_id = $2)`,
         [victim, thief],
       );
     } finally {
@@ -99,7 +102,7 @@ describe('credential store: envelope-encrypted OAuth tokens in PostgreSQL', () =
     expect(await rewrapDataKeys(testEnv().ownerUrl, provider)).toEqual({ activeVersion: newVersion, rewrapped: 1, failed: [] });
     const after = await ownerQueryAsTenant(owner, tenantId, 'SELECT encrypted_token_set FROM integration_credentials');
     expect(after.rows).toEqual(before.rows);
-    const version = await ownerQueryAsTenant(owner, tenantId, 'SELECT kek_version FROM data_keys WHERE tenant_id = $1', [tenantId]);
+    const version = await ownerQueryAsTenant(owner, tenantId, 'SELECT kek_version FROM data_keys WHERE id = (SELECT data_key_id FROM integration_credentials)');
     expect(version.rows[0].kek_version).toBe(newVersion);
 
     await retireKeyVersion(testEnv().ownerUrl, provider, oldVersion, noHistory);
@@ -114,7 +117,11 @@ describe('credential store: envelope-encrypted OAuth tokens in PostgreSQL', () =
     expect((await store.list(tenantId))[0]).toMatchObject({ status: 'needs_reconsent' });
     expect(await store.remove(tenantId, 'google', 'test')).toBe(true);
     expect(await store.load(tenantId, 'google')).toBeUndefined();
-    const keys = await ownerQueryAsTenant(owner, tenantId, 'SELECT count(*)::int AS n FROM data_keys WHERE tenant_id = $1', [tenantId]);
+    // The audit trail's signing key stays; no other data key of the tenant does.
+    const keys = await ownerQueryAsTenant(owner, tenantId, 'SELECT count(*)::int AS n FROM data_keys WHERE tenant_id = $1 AND integration_id <> $2', [
+      tenantId,
+      AUDIT_SIGNING_KEY_ID,
+    ]);
     expect(keys.rows[0].n).toBe(0);
     const actions = await db.withTenant(tenantId, (tx) => tx.auditEvent.findMany({ orderBy: { seq: 'asc' }, select: { action: true } }));
     expect(actions.map((event) => event.action)).toEqual(['integration.connected', 'integration.needs_reconsent', 'integration.disconnected']);
