@@ -297,6 +297,24 @@ describe('HTTP API: people, sign-in and sessions', () => {
     await request(api.http).get('/v1/tenant').set('Cookie', last.cookie).expect(401);
   });
 
+  it('ends a session after 30 minutes without a request, and 12 hours after sign-in however active', async () => {
+    const tenant = await createTenant();
+    const user = await person(tenant, 'auditor');
+    const idle = await signIn(tenant, user.email);
+    const old = await signIn(tenant, user.email);
+    const live = await signIn(tenant, user.email);
+    const hashOf = (session: Session) => Buffer.from(session.cookie.split('=')[1]!);
+    await db.query("UPDATE tenant_user_sessions SET last_seen_at = now() - interval '31 minutes' WHERE token_hash = sha256($1::bytea)", [hashOf(idle)]);
+    await db.query("UPDATE tenant_user_sessions SET created_at = now() - interval '13 hours', expires_at = now() - interval '1 hour' WHERE token_hash = sha256($1::bytea)", [hashOf(old)]);
+    await request(api.http).get('/v1/tenant').set('Cookie', idle.cookie).expect(401);
+    await request(api.http).get('/v1/tenant').set('Cookie', old.cookie).expect(401);
+    await request(api.http).get('/v1/tenant').set('Cookie', live.cookie).expect(200);
+    // The next sign-in in the tenant sweeps the dead ones.
+    await signIn(tenant, user.email);
+    const left = await db.query('SELECT count(*)::int AS n FROM tenant_user_sessions WHERE user_id = $1', [user.id]);
+    expect(left.rows[0].n).toBe(2);
+  });
+
   it("a session works only in its own tenant: another tenant's id on it, or its password there, opens nothing", async () => {
     const first = await createTenant();
     const second = await createTenant();

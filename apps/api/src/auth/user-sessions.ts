@@ -39,8 +39,9 @@ export class UserSessions {
   async open(tx: TenantTransaction, tenantId: string, userId: string): Promise<string> {
     const token = `${tenantId}.${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_SECONDS * 1000);
-    await tx.$executeRaw`DELETE FROM tenant_user_sessions WHERE user_id = ${userId}::uuid
-      AND (expires_at <= now() OR last_seen_at <= now() - make_interval(secs => ${SESSION_IDLE_SECONDS}))`;
+    // Each sign-in sweeps the tenant's dead sessions, so the table holds little more than the live ones.
+    await tx.$executeRaw`DELETE FROM tenant_user_sessions
+      WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(secs => ${SESSION_IDLE_SECONDS})`;
     await tx.$executeRaw`INSERT INTO tenant_user_sessions (tenant_id, user_id, token_hash, expires_at)
       VALUES (${tenantId}::uuid, ${userId}::uuid, ${tokenHash(token)}, ${expiresAt})`;
     return token;

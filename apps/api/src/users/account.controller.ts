@@ -43,14 +43,18 @@ export class AccountController {
   }
 
   @Post('password')
+  @UseGuards(AuthThrottlerGuard)
   @HttpCode(204)
   @TenantRoles(ANY_TENANT_ROLE)
   @OpenDuringOtpEnrolment()
   @ApiRoute({
     summary: 'Change my password: every session of the account ends, this one included',
-    description: 'Session cookie and X-CSRF-Token only. The cookie is cleared; sign in again with the new password. Audited as auth.password_changed.',
+    description: 'Session cookie and X-CSRF-Token only; rate-limited per client address like sign-in. The cookie is cleared; sign in again with the new password. Audited as auth.password_changed.',
     success: { status: 204, description: 'Changed; signed out everywhere' },
-    errors: [{ status: 400, description: 'The current password is wrong, or the new one is too short, too long, common or the same' }],
+    errors: [
+      { status: 400, description: 'The current password is wrong, or the new one is too short, too long, common or the same' },
+      { status: 429, description: 'Too many attempts from this address; see Retry-After' },
+    ],
   })
   async changePassword(@CurrentTenant() caller: TenantPrincipal, @Body() body: ChangePasswordDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     await this.security.changePassword(caller, body.currentPassword, body.newPassword);
@@ -72,6 +76,7 @@ export class AccountController {
   }
 
   @Post('otp/enrolment/confirm')
+  @UseGuards(AuthThrottlerGuard)
   @HttpCode(200)
   @TenantRoles(ANY_TENANT_ROLE)
   @OpenDuringOtpEnrolment()
@@ -82,6 +87,7 @@ export class AccountController {
     errors: [
       { status: 400, description: 'The code does not match the authenticator' },
       { status: 409, description: 'No enrolment in progress, or OTP is already on' },
+      { status: 429, description: 'Too many attempts from this address; see Retry-After' },
     ],
   })
   confirmOtp(@CurrentTenant() caller: TenantPrincipal, @Body() body: OtpCodeDto) {
@@ -89,6 +95,7 @@ export class AccountController {
   }
 
   @Delete('otp')
+  @UseGuards(AuthThrottlerGuard)
   @HttpCode(204)
   @TenantRoles(ANY_TENANT_ROLE)
   @ApiRoute({
@@ -98,6 +105,7 @@ export class AccountController {
     errors: [
       { status: 400, description: 'The password is not right' },
       { status: 409, description: 'The tenant requires OTP' },
+      { status: 429, description: 'Too many attempts from this address; see Retry-After' },
     ],
   })
   disableOtp(@CurrentTenant() caller: TenantPrincipal, @Body() body: DisableOtpDto) {
