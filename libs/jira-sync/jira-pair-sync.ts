@@ -21,6 +21,7 @@ import type { TenantScopedDatabase, TenantTransaction } from '../db';
 import { setTicketChangeContext } from '../tickets/ticket-change-context';
 import { jiraDocumentToText, textToJiraDocument } from './jira-document-text';
 import { jiraValueOf, sidesAgree, toCustodian, toJira, valueHash, type JiraIssueFieldsRead, type TicketFieldsRead } from './jira-field-values';
+import type { JiraAttachmentSync } from './jira-attachment-sync';
 import type { JiraRawResponses } from './jira-raw-responses';
 import { JiraSyncRetry } from './jira-sync-retry';
 import type { JiraSyncStateStore } from './jira-sync-state-store';
@@ -31,7 +32,7 @@ export const JIRA_SYNC_COMMENT_AUTHOR = 'Jira sync';
 /** Set on every issue Custodian creates, in the create request itself: a retried create finds it first. */
 export const TICKET_ISSUE_PROPERTY = 'custodian.ticket';
 
-const ISSUE_FIELDS = ['summary', 'description', 'status', 'priority', 'issuetype', 'assignee', 'updated', 'project', 'comment', 'reporter'];
+const ISSUE_FIELDS = ['summary', 'description', 'status', 'priority', 'issuetype', 'assignee', 'updated', 'project', 'comment', 'reporter', 'attachment'];
 
 type SyncedHashes = Partial<Record<TicketEditableField, { c: string; j: string }>>;
 
@@ -83,6 +84,7 @@ export class JiraPairSync {
       connections: JiraSiteConnections;
       states: JiraSyncStateStore;
       raw: JiraRawResponses;
+      attachments: JiraAttachmentSync;
     },
   ) {}
 
@@ -150,6 +152,14 @@ export class JiraPairSync {
     const commentsFlow = settings.fields.comments.direction;
     const newJiraComments = flowsToJira(commentsFlow) ? await this.pushComments(connected, issue, comments, requestIds) : [];
     const inboundComments = flowsFromJira(commentsFlow) && !stale ? commentsFromJira(issue, comments, connected.accountId) : [];
+    const filesFlow = settings.fields.attachments.direction;
+    const files = await this.options.attachments.sync(
+      tenantId,
+      connected,
+      { ticketId: ticket.id, issueId: issue.id!, issueKey: issue.key, jiraAttachments: (issue.fields as { attachment?: Version3Models.Attachment[] }).attachment ?? [] },
+      { toJira: flowsToJira(filesFlow), fromJira: flowsFromJira(filesFlow) && !stale },
+      requestIds,
+    );
 
     const synced: SyncedHashes = { ...link.synced };
     for (const decision of decisions) {
@@ -164,7 +174,7 @@ export class JiraPairSync {
     const toTicket = decisions.filter((decision) => decision.toTicket !== undefined && !decision.problem);
     const toJiraFields = outbound.filter((decision) => !decision.problem).map((decision) => decision.field);
     const conflicts = decisions.filter((decision) => decision.conflict);
-    const changed = toTicket.length > 0 || toJiraFields.length > 0 || newJiraComments.length > 0 || inboundComments.length > 0 || JSON.stringify(synced) !== JSON.stringify(link.synced);
+    const changed = toTicket.length > 0 || toJiraFields.length > 0 || newJiraComments.length > 0 || inboundComments.length > 0 || files.toJira + files.fromJira > 0 || JSON.stringify(synced) !== JSON.stringify(link.synced);
 
     await db.withTenant(tenantId, async (tx) => {
       if (toTicket.length > 0) {
@@ -206,28 +216,29 @@ export class JiraPairSync {
       }
       const appliedUpdated = stale ? link.issue_updated : issueUpdated;
       await tx.$executeRaw`UPDATE jira_issue_links SET synced = ${JSON.stringify(synced)}::jsonb, issue_updated = ${appliedUpdated}, updated_at = now() WHERE id = ${link.id}::uuid`;
-      if (toJiraFields.length > 0 || newJiraComments.length > 0) {
+      if (toJiraFields.length > 0 || newJiraComments.length > 0 || files.toJira > 0) {
         await appendAuditEvent(tx, tenantId, {
           actor: JIRA_SYNC_ACTOR,
           action: 'jira.sync.outbound',
           target: ticket.ref,
           outcome: 'success',
-          details: { issueKey: issue.key, ticketRef: ticket.ref, direction: 'to-jira', fields: toJiraFields.map((field) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[field]), comments: newJiraComments.length, jiraRequestIds: requestIds },
+          details: { issueKey: issue.key, ticketRef: ticket.ref, direction: 'to-jira', fields: toJiraFields.map((field) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[field]), comments: newJiraComments.length, attachments: files.toJira, jiraRequestIds: requestIds },
         });
       }
       await appendAuditEvent(tx, tenantId, {
         actor: JIRA_SYNC_ACTOR,
         action: 'jira.sync.inbound',
         target: ticket.ref,
-        outcome: failures.length > 0 ? 'failure' : 'success',
+        outcome: failures.length > 0 || files.problems.length > 0 ? 'failure' : 'success',
         details: {
           issueKey: issue.key,
           ticketRef: ticket.ref,
           direction: 'from-jira',
           fields: toTicket.map((decision) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[decision.field]),
           comments: inboundComments.length,
+          attachments: files.fromJira,
           failedFields: failures.map((field) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[field]),
-          problems: decisions.filter((decision) => decision.problem).map((decision) => decision.problem!),
+          problems: [...decisions.filter((decision) => decision.problem).map((decision) => decision.problem!), ...files.problems],
           stale,
           jiraRequestIds: requestIds,
         },

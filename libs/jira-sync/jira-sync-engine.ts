@@ -5,6 +5,8 @@ import { JiraSiteConnections } from '../connectors/jira/jira-site-connections';
 import { JiraSiteStore } from '../connectors/jira/jira-site-store';
 import type { EnvelopeEncryption } from '../crypto/envelope-encryption';
 import type { TenantScopedDatabase } from '../db';
+import { TicketAttachmentStore } from '../tickets/ticket-attachment-store';
+import { JiraAttachmentSync } from './jira-attachment-sync';
 import { JiraPairSync } from './jira-pair-sync';
 import { JiraRawResponses } from './jira-raw-responses';
 import { JiraSiteSync } from './jira-site-sync';
@@ -28,6 +30,8 @@ export function createJiraSyncEngine(options: {
   taskQueue: string;
   /** Where Jira reaches the API's webhook endpoint (API_PUBLIC_URL). */
   webhookBaseUrl: string;
+  /** The largest Jira file taken onto a ticket (TICKET_ATTACHMENT_MAX_BYTES); 10 MiB when absent. */
+  attachmentMaxBytes?: number;
 }): JiraSyncEngine | null {
   if (!options.oauth) return null;
   const { db, encryption, credentials, oauth } = options;
@@ -36,7 +40,7 @@ export function createJiraSyncEngine(options: {
   const raw = new JiraRawResponses(db, encryption);
   const signals = new JiraSyncSignals(options.temporal, options.taskQueue);
   return {
-    pairs: new JiraPairSync({ db, connections, states, raw }),
+    pairs: new JiraPairSync({ db, connections, states, raw, attachments: new JiraAttachmentSync({ db, attachments: new TicketAttachmentStore(db, encryption), maxBytes: options.attachmentMaxBytes ?? 10 * 1024 * 1024 }) }),
     sites: new JiraSiteSync({ db, connections, states, raw, signals, webhookBaseUrl: options.webhookBaseUrl }),
     states,
     signals,

@@ -30,7 +30,7 @@ const SETTINGS = {
     issuetype: { direction: 'from-jira' },
     assignee: { direction: 'both' },
     comments: { direction: 'both' },
-    attachments: { direction: 'off' },
+    attachments: { direction: 'both' },
   },
   statusMap: {
     toJira: { new: 'To Do', triaged: 'To Do', in_progress: 'In Progress', resolved: 'Done', closed: 'Done', rejected: 'Done' },
@@ -267,6 +267,30 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     const ticket = await ticketOf('DEMO-3');
     expect(ticket.comments.filter((comment) => comment.source === 'jira').map((comment) => comment.body)).toEqual(['Tried another charger, same.']);
     expect(jira.site.issue('DEMO-3').comments).toHaveLength(2);
+  });
+
+  it('copies files both ways once, encrypted on the ticket, and leaves out a type uploads may not have', async () => {
+    const { ref } = await ticketOf('DEMO-1');
+    jira.site.addAttachments('DEMO-1', [{ filename: 'error.log', mimeType: 'text/plain', content: Buffer.from('error 809 at 10:02\n') }], person());
+    jira.site.addAttachments('DEMO-1', [{ filename: 'tool.exe', mimeType: 'application/x-msdownload', content: Buffer.from('MZ\x90\x00') }], person());
+    const withFile = await until(
+      () => db.withTenant(tenantId, (tx) => tx.ticketAttachment.findMany({ where: { ticket: { ref } }, omit: { ciphertext: true } })),
+      (files) => files.length > 0,
+    );
+    expect(withFile.map((file) => ({ fileName: file.fileName, source: file.source }))).toEqual([{ fileName: 'error.log', source: 'jira' }]);
+    const download = await request(api.http).get(`/v1/tickets/${ref}/attachments/${withFile[0].id}`).set(bearer(adminKey)).expect(200);
+    expect(download.text).toBe('error 809 at 10:02\n');
+
+    await request(api.http).post(`/v1/tickets/${ref}/attachments`).set(bearer(adminKey)).attach('file', Buffer.from('steps tried: reboot\n'), { filename: 'notes.txt', contentType: 'text/plain' }).expect(201);
+    await until(async () => jira.site.issue('DEMO-1').attachments.length, (count) => count === 3);
+    await settle();
+    await signals.tick(tenantId, 'reconcile');
+    await settle();
+    const inJira = jira.site.issue('DEMO-1').attachments;
+    expect(inJira.map((file) => file.filename)).toEqual(['error.log', 'tool.exe', 'notes.txt']);
+    expect(inJira[2].content.toString()).toBe('steps tried: reboot\n');
+    const onTicket = await db.withTenant(tenantId, (tx) => tx.ticketAttachment.findMany({ where: { ticket: { ref } }, omit: { ciphertext: true } }));
+    expect(onTicket.map((file) => file.fileName).sort()).toEqual(['error.log', 'notes.txt']);
   });
 
   it('refuses an unauthenticated, forged or replayed delivery with 401 and changes nothing', async () => {
