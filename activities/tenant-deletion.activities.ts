@@ -6,6 +6,8 @@ import type { TenantCredentialRevoker } from '../libs/connectors/tenant-credenti
 import type { DeletionCertificate, DeletionStep, DeletionStepPurpose, JiraDisconnectionStep, TenantDeletionActivities } from '../libs/contracts';
 import { deletionOrder, readTenantTables, type TenantScopedDatabase } from '../libs/db';
 import type { JiraDisconnection } from '../libs/jira-lifecycle/jira-disconnection';
+import { JiraConnectorError } from '../libs/connectors/jira/jira-errors';
+import { jiraActivityFailureOf } from './jira-activity-failure';
 import { deliver, evidence } from './security-desk-notices';
 import { deletionCertificateNotice, tenantDeletionNotice } from './tenant-deletion-notices';
 
@@ -126,12 +128,17 @@ export function createTenantDeletionActivities({
 
     async disconnectTenantJira({ tenantId }) {
       const context = Context.current();
-      const report = await jiraDisconnection.disconnect(tenantId, {
-        actor: ACTOR,
-        attempt: context.info.attempt,
-        done: (context.info.heartbeatDetails as JiraDisconnectionStep[] | undefined) ?? [],
-        onStep: (steps) => context.heartbeat(steps),
-      });
+      const report = await jiraDisconnection
+        .disconnect(tenantId, {
+          actor: ACTOR,
+          attempt: context.info.attempt,
+          done: (context.info.heartbeatDetails as JiraDisconnectionStep[] | undefined) ?? [],
+          onStep: (steps) => context.heartbeat(steps),
+        })
+        .catch((error: unknown) => {
+          // Jira's 429/5xx: retried after its Retry-After; the disconnection reports the step failed after a few.
+          throw error instanceof JiraConnectorError ? jiraActivityFailureOf(error) : error;
+        });
       if (!report) return null;
       await db.withTenant(tenantId, async (tx) => {
         for (const step of report.steps) {

@@ -156,12 +156,16 @@ describe('Jira in tenant export and deletion (real API, worker, PostgreSQL and T
       `SELECT data_key_id::text AS data_key_id, encrypted_token_set FROM integration_credentials WHERE tenant_id = $1 AND provider = 'jira'`, [tenantId])).rows;
     expect(credentialRow).toBeDefined();
 
+    // Jira is busy at first: the deletion waits out its Retry-After rather than giving up on the webhooks.
+    const webhookDelete = { method: 'DELETE', path: /\/rest\/api\/3\/webhook$/ };
+    jira.failNext(webhookDelete, { status: 429, retryAfter: '1' }, { status: 429, retryAfter: '1' });
     await markDeletionRequestedWeekAgo(superuser, tenantId, 'api-key:admin');
     await request(api.http).post('/v1/tenant/deletion').set(bearer(adminKey)).send({ requesterEmail: 'jane@acme.example' }).expect(200);
     const result: TenantDeletionResult = await api.temporal.workflow.getHandle(tenantDeletionWorkflowId(tenantId)).result();
 
     expect(result.outcome).toBe('deleted');
     expect(tenantWebhooks()).toEqual([]);
+    expect(jira.requests.filter((sent) => sent.method === 'DELETE' && /\/rest\/api\/3\/webhook$/.test(sent.path))).toHaveLength(3);
     expect((await api.temporal.workflow.getHandle(jiraSyncWorkflowId(tenantId)).describe()).status.name).toBe('TERMINATED');
     for (const scheduleId of [jiraReconcileScheduleId(tenantId), jiraWebhookRefreshScheduleId(tenantId)]) {
       await expect(api.temporal.schedule.getHandle(scheduleId).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
