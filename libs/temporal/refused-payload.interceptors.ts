@@ -11,7 +11,7 @@ import type {
   WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import { log } from '@temporalio/workflow';
-import { isRefusedPayload, refusedPayloadFailure, type RefusedPayload } from './refused-payload';
+import { isRefusedPayload, refusedPayloadFailure, type RefusedPayload } from './payload-converter';
 
 const refusedArgument = (args: readonly unknown[]): RefusedPayload | undefined => args.find(isRefusedPayload);
 

@@ -1,6 +1,6 @@
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { DecryptionFailedError } from '../crypto/decryption-failed-error';
-import { REFUSAL_REASON_METADATA, REFUSED_PAYLOAD_ENCODING } from './refused-payload';
+import { REFUSAL_REASON_METADATA, REFUSED_PAYLOAD_ENCODING } from './payload-converter';
 
 const encoder = new TextEncoder();
 

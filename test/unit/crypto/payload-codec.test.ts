@@ -10,7 +10,7 @@ import {
   ENCRYPTION_WRAPPED_KEY_METADATA,
   PayloadEncryptionCodec,
 } from '../../../libs/temporal/payload-codec';
-import { REFUSAL_REASON_METADATA, REFUSED_PAYLOAD_ENCODING } from '../../../libs/temporal/refused-payload';
+import { REFUSAL_REASON_METADATA, REFUSED_PAYLOAD_ENCODING } from '../../../libs/temporal/payload-converter';
 import { WorkerPayloadCodec } from '../../../libs/temporal/worker-payload-codec';
 
 const secretValue = 'refresh-token-5ecr3t-value';
