@@ -51,7 +51,8 @@ async function main(): Promise<void> {
       if (!known) throw new Error(`no tenant ${tenant} in this database: nothing to verify (GET /v1/tenant with the tenant's key shows its id)`);
       result = await trail!.verify(tenant!);
       if (result.ok && since) {
-        const [earlierHead] = (await readFile(resolve(process.env.INIT_CWD ?? process.cwd(), since), 'utf8')).split('\n');
+        const earlier = await readFile(resolve(process.env.INIT_CWD ?? process.cwd(), since), 'utf8');
+        const [earlierHead] = (isCsvAuditExport(earlier) ? csvAuditExportToJsonLines(earlier) : earlier).split('\n');
         result = (await trail!.regressionFrom(tenant!, JSON.parse(earlierHead ?? '{}') as ExportedChainHead)) ?? result;
       }
     }

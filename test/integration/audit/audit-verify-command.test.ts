@@ -79,6 +79,14 @@ describe('npm run audit:verify -- --file, as an auditor runs it', () => {
     expect(edited.stdout).toContain('BROKEN at seq 3 (altered)');
   }, 60_000);
 
+  it('checks a tenant against the head an earlier CSV export recorded, named relative to the auditor\'s folder', async () => {
+    await writeFile(join(auditorDir, 'earlier.csv'), await exported('csv'));
+    const command = readmeCommand('npm run audit:verify -- --tenant <uuid> --since').replace('<uuid>', tenantId).replace(/--since \S+/, '--since earlier.csv');
+    const outcome = await runNpmCommand(command, { checkout: repoRoot(), callerDir: auditorDir, env: process.env });
+    expect(outcome.stderr).toBe('');
+    expect(outcome).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: 4 events verified, chain ends at seq 4/) });
+  }, 60_000);
+
   it('checks the CSV export\'s signed head where the database and the KMS are set, as for JSON Lines', async () => {
     await writeFile(join(auditorDir, 'export.csv'), await exported('csv'));
     await writeFile(join(auditorDir, 'export.jsonl'), await exported('jsonl'));
