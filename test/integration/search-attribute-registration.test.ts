@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { ensureSearchAttributes } from '../../libs/temporal/search-attribute-registration';
 import { testEnv } from '../support/test-environment';
@@ -21,7 +22,7 @@ describe('the worker ensures its search attributes at start', () => {
     const lines: string[] = [];
     const ensured = ensureSearchAttributes(connection, namespace, { timeoutMs: 60_000, log: (line) => lines.push(line) });
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     await ensured;
 
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
