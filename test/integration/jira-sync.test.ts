@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import { WorkflowFailedError } from '@temporalio/client';
 import request from 'supertest';
 import { CredentialStore } from '../../libs/connectors/credential-store';
-import { JiraSiteStore } from '../../libs/connectors/jira/jira-site-store';
 import { CUSTODIAN_TASK_QUEUE, jiraSyncStatusQuery, jiraSyncWorkflowId } from '../../libs/contracts';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
@@ -13,7 +13,8 @@ import type { JiraSyncStateStore } from '../../libs/jira-sync/jira-sync-state-st
 import { setTicketChangeContext } from '../../libs/tickets/ticket-change-context';
 import { startJiraCloudSimulator, type JiraCloudSimulator } from '../fakes/jira/jira-cloud-simulator';
 import { adfParagraph } from '../fakes/jira/jira-resources';
-import { jiraSimulatorEnv, simulatorAtlassianOAuth, storeJiraGrant } from '../support/jira-cloud';
+import { jiraSimulatorEnv, simulatorAtlassianOAuth } from '../support/jira-cloud';
+import { tenantSyncingWithJira } from '../support/jira-sync-tenant';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { startTestWorker } from '../support/test-environment';
 import { until } from '../support/until';
@@ -70,23 +71,14 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     db = new TenantScopedDatabase(api.prisma);
     const encryption = new EnvelopeEncryption(keyProviderFromEnv());
     const credentials = new CredentialStore(db, encryption);
-    const sites = new JiraSiteStore(db);
     const engine = createJiraSyncEngine({ db, encryption, credentials, oauth: simulatorAtlassianOAuth(jira), temporal: api.temporal, taskQueue: CUSTODIAN_TASK_QUEUE, webhookBaseUrl: apiUrl })!;
     ({ states, signals } = engine);
     raw = new JiraRawResponses(db, encryption);
     worker = await startTestWorker(db, { jiraSync: engine });
 
-    const created = await request(api.http).post('/v1/tenants').set(bearer(api.operatorKey)).send({ slug: `jira-sync-${Date.now()}`, name: 'Jira Sync LLP' }).expect(201);
-    tenantId = created.body.tenant.id;
-    adminKey = created.body.adminApiKey.key;
+    ({ tenantId, adminKey } = await tenantSyncingWithJira(api, jira, SETTINGS, 'jira-sync'));
     const other = await request(api.http).post('/v1/tenants').set(bearer(api.operatorKey)).send({ slug: `jira-sync-other-${Date.now()}`, name: 'Other LLP' }).expect(201);
     otherKey = other.body.adminApiKey.key;
-
-    // What the connect flow leaves behind: the encrypted grant and the chosen site with the app's account.
-    await storeJiraGrant(credentials, jira, tenantId);
-    const site = { cloudId: jira.site.cloudId, url: jira.site.url, name: jira.site.name };
-    await db.withTenant(tenantId, (tx) => sites.record(tx, tenantId, [site], { site, accountId: jira.appAccount.accountId }, 'test'));
-    await request(api.http).post('/v1/jira/sync-configs').set(bearer(adminKey)).send(SETTINGS).expect(201);
 
     // The first run registers the webhook and backfills the project.
     await signals.tick(tenantId, 'reconcile');
@@ -308,6 +300,18 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     await request(api.http).post(path).set(genuine).send(body).expect(202);
     await request(api.http).post(path).set(genuine).send(body).expect(401);
     expect(await deliveries()).toBe(before + 1);
+  });
+
+  it('stops a sync whose grant Atlassian refused with a non-retryable failure the status and Temporal show', async () => {
+    const refused = await tenantSyncingWithJira(api, jira, SETTINGS, 'jira-refused');
+    const credentials = new CredentialStore(db, new EnvelopeEncryption(keyProviderFromEnv()));
+    await credentials.markNeedsReconsent(refused.tenantId, 'jira', 'test');
+    await signals.tick(refused.tenantId, 'reconcile');
+    const failure = await api.temporal.workflow.getHandle(jiraSyncWorkflowId(refused.tenantId)).result().then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'JiraReconsentRequired', nonRetryable: true });
+    const status = await request(api.http).get('/v1/jira/sync-status').set(bearer(refused.adminKey)).expect(200);
+    expect(status.body).toMatchObject({ connected: false, integrationStatus: 'needs_reconsent', workflow: { running: false } });
   });
 
   it("shows another tenant's key none of it", async () => {

@@ -5,6 +5,8 @@ import { TenantScopedDatabase } from '../../../../libs/db';
 
 export interface JiraSyncStatusView {
   connected: boolean;
+  /** The Jira grant: active, or needs_reconsent once Atlassian refused it (the sync then stops until an admin connects again). */
+  integrationStatus: 'active' | 'needs_reconsent' | null;
   site: { cloudId: string; url: string; name: string | null } | null;
   watermark: string | null;
   webhooksExpireAt: string | null;
@@ -29,6 +31,7 @@ export class JiraSyncStatusService {
   async status(tenantId: string): Promise<JiraSyncStatusView> {
     const stored = await this.db.withTenant(tenantId, async (tx) => ({
       site: (await tx.$queryRaw<{ cloud_id: string | null; site_url: string | null; site_name: string | null }[]>`SELECT cloud_id, site_url, site_name FROM jira_sites`)[0],
+      integration: (await tx.$queryRaw<{ status: 'active' | 'needs_reconsent' }[]>`SELECT status FROM integration_credentials WHERE provider = 'jira'`)[0],
       state: (await tx.$queryRaw<{ watermark: Date | null; webhook_expires_at: Date | null; last_success_at: Date | null; last_error: string | null; last_error_at: Date | null }[]>`
         SELECT watermark, webhook_expires_at, last_success_at, last_error, last_error_at FROM jira_sync_states`)[0],
       counts: (await tx.$queryRaw<{ linked: bigint; conflicts: bigint; failures: bigint }[]>`
@@ -46,7 +49,8 @@ export class JiraSyncStatusService {
     }
     const site = stored.site?.cloud_id && stored.site.site_url ? { cloudId: stored.site.cloud_id, url: stored.site.site_url, name: stored.site.site_name } : null;
     return {
-      connected: site !== null,
+      connected: site !== null && stored.integration?.status === 'active',
+      integrationStatus: stored.integration?.status ?? null,
       site,
       watermark: stored.state?.watermark?.toISOString() ?? null,
       webhooksExpireAt: stored.state?.webhook_expires_at?.toISOString() ?? null,
