@@ -14,7 +14,7 @@ export function requireJsonBodies(request: Request, response: Response, next: Ne
   const message =
     `send the body as JSON with the header Content-Type: application/json (this request's was ${sent ? `"${sent}"` : 'missing'}` +
     `${sent?.startsWith('application/x-www-form-urlencoded') ? ', which curl -d sends unless given -H \'Content-Type: application/json\'' : ''})`;
-  response.status(415).json({ statusCode: 415, code: 'unsupported_media_type', message, details: [{ field: 'Content-Type', problems: [message] }] });
+  response.status(415).json({ statusCode: 415, code: 'unsupported_media_type', message });
 }
 
 function hasBody(request: Request): boolean {
