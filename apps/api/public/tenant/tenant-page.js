@@ -1,39 +1,292 @@
 'use strict';
-// The tenant page: sign in with an admin API key (kept in sessionStorage, sent as a bearer token), see and
-// cancel a pending deletion with a live countdown, export the data, read the last 50 audit events.
-// Framework-free; every value from the API is written with textContent, never as markup.
+// The tenant console: people sign in (tenant, email, password, a one-time code when enrolled), enrol an
+// authenticator, and see what their role allows: resets awaiting approval, people and invitations, the deletion
+// countdown, integrations, support access, the data export and the audit trail. The session is the HttpOnly
+// cookie; its CSRF token lives in memory and goes with every state-changing request. A control the role may not
+// use is removed from the page, not just disabled (the API refuses it anyway). Framework-free; every value
+// from the API is written with textContent, never as markup.
 (() => {
-  const KEY = 'custodian.apiKey';
   const $ = (id) => document.getElementById(id);
+  const APPROVERS = ['admin', 'manager'];
+  let csrfToken = null;
+  let me = null;
   let countdownTimer;
   let deadline;
 
+  class SessionEnded extends Error {}
+
   async function api(path, options = {}) {
-    const response = await fetch(path, {
-      ...options,
-      headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}`, 'Content-Type': 'application/json', ...(options.headers || {}) },
-    });
+    const method = options.method || 'GET';
+    const headers = {};
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+    const response = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), credentials: 'same-origin' });
     const body = response.status === 204 ? null : await response.json().catch(() => null);
-    if (response.status === 401) {
-      signOut('That key is not valid (or was revoked).');
-      throw new Error('unauthorized');
+    if (response.status === 401 && !options.signingIn) {
+      showSignIn('Your session has ended. Sign in again.');
+      throw new SessionEnded();
     }
     return { status: response.status, ok: response.ok, body };
   }
 
-  function showSignedIn(signedIn) {
-    $('signin').hidden = signedIn;
-    $('tenant').hidden = !signedIn;
-    $('sign-out').hidden = !signedIn;
+  const messageOf = (body, fallback) => (body && body.message) || fallback;
+  const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+
+  function cell(text) {
+    const td = document.createElement('td');
+    td.textContent = text === null || text === undefined ? '' : String(text);
+    return td;
   }
 
-  function signOut(message) {
-    sessionStorage.removeItem(KEY);
-    clearInterval(countdownTimer);
-    $('tenant-name').textContent = '';
-    $('signin-error').textContent = message || '';
-    showSignedIn(false);
+  function button(label, className, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.className = className;
+    b.addEventListener('click', () => onClick(b).catch(ignoreSessionEnd));
+    return b;
   }
+
+  function ignoreSessionEnd(error) {
+    if (!(error instanceof SessionEnded)) throw error;
+  }
+
+  function showOnly(id) {
+    for (const section of ['signin', 'invitation', 'console']) $(section).hidden = section !== id;
+    $('sign-out').hidden = id !== 'console';
+  }
+
+  function showSignIn(message) {
+    csrfToken = null;
+    me = null;
+    clearInterval(countdownTimer);
+    $('who').textContent = '';
+    $('signin-error').textContent = message || '';
+    showOnly('signin');
+  }
+
+  // ---- sign-in, invitation, sign-out -------------------------------------------------------------------
+
+  async function signIn(event) {
+    event.preventDefault();
+    $('signin-error').textContent = '';
+    const otp = $('signin-otp').value.trim();
+    const credentials = { tenant: $('signin-tenant').value.trim(), email: $('signin-email').value.trim(), password: $('signin-password').value };
+    const { status, ok, body } = await api('/v1/auth/sign-in', { method: 'POST', body: otp ? { ...credentials, otp } : credentials, signingIn: true });
+    if (status === 401 && body && body.code === 'otp_required') {
+      $('signin-otp-field').hidden = false;
+      $('signin-otp').focus();
+      $('signin-error').textContent = body.message;
+      return;
+    }
+    if (!ok) {
+      $('signin-otp').value = '';
+      $('signin-error').textContent = messageOf(body, 'Sign-in failed.');
+      return;
+    }
+    $('signin-password').value = '';
+    $('signin-otp').value = '';
+    $('signin-otp-field').hidden = true;
+    $('signin-note').textContent = '';
+    await enter(body);
+  }
+
+  async function signOut() {
+    await api('/v1/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+    // A fresh page: the controls removed for this person's role come back for the next one.
+    location.replace(location.pathname);
+  }
+
+  function invitationToken() {
+    const match = /(?:^#|&)invitation=([^&]+)/.exec(location.hash);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  async function acceptInvitation(event) {
+    event.preventDefault();
+    const { ok, body } = await api('/v1/auth/invitations/accept', { method: 'POST', body: { token: invitationToken(), password: $('invitation-password').value }, signingIn: true });
+    if (!ok) {
+      $('invitation-status').textContent = messageOf(body, 'The invitation could not be accepted.');
+      return;
+    }
+    $('invitation-password').value = '';
+    history.replaceState(null, '', location.pathname);
+    $('signin-tenant').value = body.tenant;
+    $('signin-email').value = body.user.email;
+    $('signin-note').textContent = `Your account is ready, ${body.user.displayName}. Sign in with your new password.`;
+    showSignIn();
+  }
+
+  // ---- the console -----------------------------------------------------------------------------------------
+
+  async function enter(session) {
+    csrfToken = session.csrfToken;
+    me = { ...session.user, otpEnrolmentRequired: session.otpEnrolmentRequired };
+    $('who').textContent = `${me.displayName} (${me.email}) · ${me.role}`;
+    for (const element of [...document.querySelectorAll('[data-roles]')]) {
+      const allowed = element.dataset.roles.split(' ').includes(me.role);
+      if (element.tagName === 'SECTION') element.hidden = !allowed || me.otpEnrolmentRequired;
+      else if (!allowed) element.remove();
+    }
+    showOnly('console');
+    showOtpState();
+    if (me.otpEnrolmentRequired) return;
+    const tenant = await api('/v1/tenant');
+    if (tenant.ok) $('who').textContent = `${me.displayName} (${me.email}) · ${me.role} · ${tenant.body.name} (${tenant.body.slug})`;
+    await loadAll();
+  }
+
+  const may = (section) => !$(section).hidden;
+
+  async function loadAll() {
+    const loads = [];
+    if (may('pending')) loads.push(loadPending());
+    if (may('users')) loads.push(loadUsers());
+    if (may('deletion')) loads.push(loadDeletion());
+    if (may('integrations')) loads.push(loadIntegrations());
+    if (may('support')) loads.push(loadSupport());
+    if (may('audit')) loads.push(loadAudit());
+    await Promise.all(loads);
+  }
+
+  // ---- one-time codes --------------------------------------------------------------------------------------
+
+  function showOtpState() {
+    if (me.otpEnabled) $('otp-state').textContent = 'On: you sign in with a one-time code.';
+    else if (me.otpEnrolmentRequired) $('otp-state').textContent = 'Your tenant requires a one-time code at sign-in. Set up an authenticator to continue.';
+    else $('otp-state').textContent = 'Off: you sign in with your password alone.';
+    $('start-otp-enrolment').hidden = me.otpEnabled;
+  }
+
+  async function startOtpEnrolment() {
+    const { ok, body } = await api('/v1/auth/otp/enrolment', { method: 'POST' });
+    if (!ok) {
+      $('otp-status').textContent = messageOf(body, 'Could not start the enrolment.');
+      return;
+    }
+    // The SVG is shown as an image: an <img> never runs a script or loads anything the SVG names.
+    $('otp-qr').src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(body.qrCodeSvg)}`;
+    $('otp-secret').textContent = body.secret;
+    $('otp-enrolment').hidden = false;
+    $('otp-status').textContent = '';
+  }
+
+  async function confirmOtp(event) {
+    event.preventDefault();
+    const { ok, body } = await api('/v1/auth/otp/enrolment/confirm', { method: 'POST', body: { code: $('otp-confirm-code').value.trim() } });
+    $('otp-confirm-code').value = '';
+    if (!ok) {
+      $('otp-status').textContent = messageOf(body, 'That code did not match.');
+      return;
+    }
+    $('otp-enrolment').hidden = true;
+    $('otp-qr').removeAttribute('src');
+    $('otp-secret').textContent = '';
+    const list = $('recovery-codes');
+    list.replaceChildren(...body.recoveryCodes.map((code) => Object.assign(document.createElement('li'), { textContent: code })));
+    $('recovery').hidden = false;
+    $('otp-status').textContent = 'One-time codes are on.';
+    const wasRequired = me.otpEnrolmentRequired;
+    me.otpEnabled = true;
+    me.otpEnrolmentRequired = false;
+    showOtpState();
+    if (wasRequired) {
+      for (const section of document.querySelectorAll('section[data-roles]')) section.hidden = !section.dataset.roles.split(' ').includes(me.role);
+      await loadAll();
+    }
+  }
+
+  // ---- resets awaiting approval ----------------------------------------------------------------------------
+
+  async function loadPending() {
+    const { ok, body } = await api('/v1/password-resets?status=awaiting_approval');
+    const rows = $('pending-resets');
+    rows.replaceChildren();
+    if (!ok) {
+      $('pending-status').textContent = messageOf(body, 'Could not list the resets.');
+      return;
+    }
+    if (body.length === 0) {
+      const tr = document.createElement('tr');
+      tr.append(cell('Nothing awaits approval.'));
+      rows.append(tr);
+    }
+    for (const reset of body) {
+      const tr = document.createElement('tr');
+      tr.dataset.ticket = reset.ticketRef;
+      tr.append(cell(reset.ticketRef), cell(reset.summary), cell(when(reset.approvalDeadline)));
+      const action = document.createElement('td');
+      if (APPROVERS.includes(me.role)) {
+        if (reset.requestedByYou) action.textContent = 'You asked for it: another manager or admin approves it.';
+        else action.append(button('Approve', 'approve', () => approve(reset)));
+      }
+      tr.append(action);
+      rows.append(tr);
+    }
+  }
+
+  async function approve(reset) {
+    $('pending-status').textContent = `Approving ${reset.ticketRef}…`;
+    const { ok, body } = await api(`${reset.statusUrl}/approve`, { method: 'POST' });
+    $('pending-status').textContent = ok ? `Approved ${reset.ticketRef}: the password is being reset.` : messageOf(body, 'Could not approve.');
+    await loadPending();
+  }
+
+  // ---- people ----------------------------------------------------------------------------------------------
+
+  async function loadUsers() {
+    const [users, policy] = await Promise.all([api('/v1/users'), api('/v1/sign-in-policy')]);
+    const rows = $('user-rows');
+    rows.replaceChildren();
+    if (users.ok) {
+      for (const user of users.body) {
+        const tr = document.createElement('tr');
+        tr.dataset.email = user.email;
+        tr.append(cell(user.displayName), cell(user.email), cell(user.role), cell(user.status), cell(user.otpEnabled ? 'on' : 'off'));
+        const actions = document.createElement('td');
+        if (me.role === 'admin' && user.id !== me.id) {
+          if (user.status === 'locked') actions.append(button('Unlock', 'unlock', () => userAction(user, 'unlock', 'unlocked')));
+          if (user.status !== 'deactivated') actions.append(button('Deactivate', 'deactivate', () => userAction(user, 'deactivation', 'deactivated')));
+        }
+        tr.append(actions);
+        rows.append(tr);
+      }
+    }
+    if (policy.ok) $('require-otp').checked = policy.body.requireOtp;
+    $('require-otp').disabled = me.role !== 'admin';
+  }
+
+  async function userAction(user, path, done) {
+    const { ok, body } = await api(`/v1/users/${user.id}/${path}`, { method: 'POST' });
+    $('users-status').textContent = ok ? `${user.email} is ${done}.` : messageOf(body, 'That did not work.');
+    await loadUsers();
+  }
+
+  async function invite(event) {
+    event.preventDefault();
+    const { ok, body } = await api('/v1/users/invitations', {
+      method: 'POST',
+      body: { email: $('invite-email').value.trim(), displayName: $('invite-name').value.trim(), role: $('invite-role').value },
+    });
+    if (!ok) {
+      $('users-status').textContent = messageOf(body, 'The invitation failed.');
+      return;
+    }
+    $('invitation-link').value = `${location.origin}${location.pathname}#invitation=${encodeURIComponent(body.invitationToken)}`;
+    $('invitation-expires').textContent = when(body.expiresAt);
+    $('invitation-result').hidden = false;
+    $('users-status').textContent = `${body.user.email} is invited as ${body.user.role}.`;
+    $('invite-form').reset();
+    await loadUsers();
+  }
+
+  async function setRequireOtp() {
+    const { ok, body } = await api('/v1/sign-in-policy', { method: 'PUT', body: { requireOtp: $('require-otp').checked } });
+    $('users-status').textContent = ok ? (body.requireOtp ? 'Everyone now signs in with a one-time code.' : 'One-time codes are optional.') : messageOf(body, 'Could not change the policy.');
+    await loadUsers();
+  }
+
+  // ---- deletion --------------------------------------------------------------------------------------------
 
   function formatRemaining(ms) {
     const total = Math.max(0, Math.floor(ms / 1000));
@@ -48,7 +301,7 @@
   function tick() {
     const left = deadline - Date.now();
     $('countdown').textContent = left > 0 ? formatRemaining(left) : 'the grace period is over; deletion is under way';
-    $('cancel-deletion').disabled = left <= 0;
+    if ($('cancel-deletion')) $('cancel-deletion').disabled = left <= 0;
   }
 
   function showDeletion(deletion) {
@@ -57,9 +310,9 @@
     $('deletion-pending').hidden = !pending;
     $('deletion-request').hidden = Boolean(pending);
     if (!pending) return;
-    $('scheduled-at').textContent = new Date(deletion.scheduledAt).toLocaleString();
+    $('scheduled-at').textContent = when(deletion.scheduledAt);
     $('scheduled-at').setAttribute('datetime', deletion.scheduledAt);
-    $('requested-by').textContent = `Requested by ${deletion.requestedBy} on ${new Date(deletion.requestedAt).toLocaleString()}.`;
+    $('requested-by').textContent = `Requested by ${deletion.requestedBy} on ${when(deletion.requestedAt)}.`;
     // The server's remaining time, counted down on this clock (a skewed local clock does not matter).
     deadline = Date.now() + deletion.remainingMs;
     tick();
@@ -71,58 +324,66 @@
     showDeletion(status === 200 ? body : null);
   }
 
-  async function loadAudit() {
-    const { ok, body } = await api('/v1/audit/events?limit=50');
-    const rows = $('audit-events');
-    rows.replaceChildren();
-    if (!ok) return;
-    for (const event of body) {
-      const tr = document.createElement('tr');
-      const cells = [event.seq, new Date(event.at).toLocaleString(), event.actor, event.action, event.target || '', event.outcome];
-      for (const value of cells) {
-        const td = document.createElement('td');
-        td.textContent = String(value);
-        tr.append(td);
-      }
-      tr.lastChild.className = `outcome-${event.outcome}`;
-      rows.append(tr);
-    }
-  }
-
-  async function load() {
-    const { ok, body } = await api('/v1/tenant');
-    if (!ok) {
-      signOut(body && body.message ? body.message : 'This page needs an admin key of a tenant.');
-      return;
-    }
-    if (body.caller.role !== 'admin') {
-      signOut('This page needs an admin key.');
-      return;
-    }
-    $('tenant-name').textContent = `${body.name} (${body.slug}) · ${body.status.replace('_', ' ')}`;
-    showSignedIn(true);
-    await Promise.all([loadDeletion(), loadAudit()]);
-  }
-
   async function cancelDeletion() {
     $('cancel-deletion').disabled = true;
     $('deletion-status').textContent = 'Cancelling…';
     const { ok, body } = await api('/v1/tenant/deletion', { method: 'DELETE' });
-    $('deletion-status').textContent = ok ? 'Deletion cancelled. The tenant is active.' : body.message;
-    await load();
+    $('deletion-status').textContent = ok ? 'Deletion cancelled. The tenant is active.' : messageOf(body, 'Could not cancel.');
+    await Promise.all([loadDeletion(), loadAudit()]);
   }
 
   async function requestDeletion(event) {
     event.preventDefault();
     $('deletion-status').textContent = 'Scheduling the deletion…';
-    const { ok, body } = await api('/v1/tenant/deletion', {
-      method: 'POST',
-      body: JSON.stringify({ requesterEmail: $('requester-email').value }),
-    });
-    $('deletion-status').textContent = ok ? 'The deletion is scheduled; you can cancel it until the time below.' : body.message;
+    const { ok, body } = await api('/v1/tenant/deletion', { method: 'POST', body: { requesterEmail: $('requester-email').value } });
+    $('deletion-status').textContent = ok ? 'The deletion is scheduled; you can cancel it until the time below.' : messageOf(body, 'Could not schedule the deletion.');
     $('confirm-deletion').checked = false;
-    await load();
+    await Promise.all([loadDeletion(), loadAudit()]);
   }
+
+  // ---- integrations and support access ---------------------------------------------------------------------
+
+  async function loadIntegrations() {
+    const { ok, body } = await api('/v1/integrations');
+    const rows = $('integration-rows');
+    rows.replaceChildren();
+    if (!ok) return;
+    for (const provider of ['google', 'jira']) {
+      const integration = body.find((candidate) => candidate.provider === provider);
+      const tr = document.createElement('tr');
+      tr.dataset.provider = provider;
+      tr.append(cell(provider === 'google' ? 'Google Workspace' : 'Jira Cloud'), cell(integration ? integration.status.replace('_', ' ') : 'not connected'));
+      tr.append(cell(integration ? integration.externalAccount : ''), cell(integration ? when(integration.updatedAt) : ''));
+      rows.append(tr);
+    }
+  }
+
+  async function loadSupport() {
+    const { ok, body } = await api('/v1/support-access');
+    const rows = $('support-rows');
+    rows.replaceChildren();
+    if (!ok) return;
+    if (body.length === 0) {
+      const tr = document.createElement('tr');
+      tr.append(cell('No support access was ever granted.'));
+      rows.append(tr);
+    }
+    for (const grant of body) {
+      const tr = document.createElement('tr');
+      tr.append(cell(grant.operator), cell(grant.reason), cell(when(grant.startsAt)), cell(when(grant.endedAt || grant.expiresAt)), cell(grant.active ? 'active' : 'ended'));
+      const action = document.createElement('td');
+      if (me.role === 'admin' && grant.active) action.append(button('End now', 'end-support', () => endSupport(grant)));
+      tr.append(action);
+      rows.append(tr);
+    }
+  }
+
+  async function endSupport(grant) {
+    await api(`/v1/support-access/${grant.id}`, { method: 'DELETE' });
+    await Promise.all([loadSupport(), loadAudit()]);
+  }
+
+  // ---- export and audit ------------------------------------------------------------------------------------
 
   async function startExport() {
     $('start-export').disabled = true;
@@ -135,29 +396,64 @@
     }
     $('start-export').disabled = false;
     if (!ok || !body.downloadUrl) {
-      $('export-status').textContent = (body && body.message) || 'The export could not be built.';
+      $('export-status').textContent = messageOf(body, 'The export could not be built.');
       return;
     }
-    $('export-status').textContent = `Ready: ${body.sizeBytes} bytes, SHA-256 ${body.sha256}. The link works once, until ${new Date(body.expiresAt).toLocaleString()}.`;
+    $('export-status').textContent = `Ready: ${body.sizeBytes} bytes, SHA-256 ${body.sha256}. The link works once, until ${when(body.expiresAt)}.`;
     $('export-link').href = body.downloadUrl;
     $('export-link').hidden = false;
     await loadAudit();
   }
 
+  async function verifyAudit() {
+    $('verify-result').textContent = 'Verifying…';
+    const { ok, body } = await api('/v1/audit/verify');
+    if (!ok) $('verify-result').textContent = messageOf(body, 'Could not verify.');
+    else if (body.ok) $('verify-result').textContent = `The chain verifies: ${body.checkedEvents} events, up to #${body.lastSeq}.`;
+    else $('verify-result').textContent = `The chain is broken at #${body.brokenSeq}: ${body.reason}`;
+  }
+
+  async function loadAudit() {
+    const { ok, body } = await api('/v1/audit/events?limit=50');
+    const rows = $('audit-events');
+    rows.replaceChildren();
+    if (!ok) return;
+    for (const event of body) {
+      const tr = document.createElement('tr');
+      tr.append(cell(event.seq), cell(when(event.at)), cell(event.actor), cell(event.action), cell(event.target), cell(event.outcome));
+      tr.lastChild.className = `outcome-${event.outcome}`;
+      rows.append(tr);
+    }
+  }
+
+  // ---- wiring ----------------------------------------------------------------------------------------------
+
+  function on(id, type, handler) {
+    const element = $(id);
+    if (element) element.addEventListener(type, (event) => handler(event).catch(ignoreSessionEnd));
+  }
+
   document.addEventListener('DOMContentLoaded', () => {
-    $('signin-form').addEventListener('submit', (event) => {
-      event.preventDefault();
-      sessionStorage.setItem(KEY, $('api-key').value.trim());
-      $('api-key').value = '';
-      $('signin-error').textContent = '';
-      load().catch(() => undefined);
-    });
-    $('sign-out').addEventListener('click', () => signOut());
-    $('cancel-deletion').addEventListener('click', () => cancelDeletion().catch(() => undefined));
-    $('deletion-form').addEventListener('submit', (event) => requestDeletion(event).catch(() => undefined));
-    $('start-export').addEventListener('click', () => startExport().catch(() => undefined));
+    on('signin-form', 'submit', signIn);
+    on('invitation-form', 'submit', acceptInvitation);
+    on('sign-out', 'click', signOut);
+    on('start-otp-enrolment', 'click', startOtpEnrolment);
+    on('otp-confirm-form', 'submit', confirmOtp);
+    on('refresh-pending', 'click', loadPending);
+    on('invite-form', 'submit', invite);
+    on('require-otp', 'change', setRequireOtp);
+    on('cancel-deletion', 'click', cancelDeletion);
+    on('deletion-form', 'submit', requestDeletion);
+    on('start-export', 'click', startExport);
+    on('verify-audit', 'click', verifyAudit);
     $('export-link').addEventListener('click', () => setTimeout(() => { $('export-link').hidden = true; }, 0));
-    if (sessionStorage.getItem(KEY)) load().catch(() => undefined);
-    else showSignedIn(false);
+
+    if (invitationToken()) {
+      showOnly('invitation');
+      return;
+    }
+    api('/v1/auth/session', { signingIn: true })
+      .then(({ ok, body }) => (ok ? enter(body) : showSignIn()))
+      .catch(ignoreSessionEnd);
   });
 })();

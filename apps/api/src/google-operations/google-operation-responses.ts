@@ -48,3 +48,13 @@ export class GoogleOperationResponse {
   })
   temporaryPassword?: TemporaryPasswordLinkResponse | null;
 }
+
+/** A reset of an administrator that waits for a manager's or admin's approval. */
+export class AwaitingApprovalResponse {
+  @ApiProperty({ example: 'CT-000123' }) ticketRef!: string;
+  @ApiProperty({ example: 'Reset the password of admin@acme.example', nullable: true, type: String, description: "The ticket's summary" }) summary!: string | null;
+  @ApiProperty({ example: '/v1/password-resets/CT-000123' }) statusUrl!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-02T08:00:00.000Z', nullable: true, type: String, description: 'When it expires unapproved' })
+  approvalDeadline!: string | null;
+  @ApiProperty({ example: false, description: 'The caller asked for it, so the caller cannot approve it' }) requestedByYou!: boolean;
+}

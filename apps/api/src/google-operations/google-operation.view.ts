@@ -17,6 +17,16 @@ export interface GoogleOperationView {
   temporaryPassword?: { url: string; expiresAt: string } | null;
 }
 
+/** A reset of an administrator waiting for approval, as the console's pending operations list it. */
+export interface AwaitingApprovalView {
+  ticketRef: string;
+  summary: string | null;
+  statusUrl: string;
+  approvalDeadline: string | null;
+  /** The caller started it, so the caller may not approve it. */
+  requestedByYou: boolean;
+}
+
 /** The state of an unlock or an access change: sign-in, approval and the one-time secret belong to resets alone. */
 export type GoogleOperationStepsView = Pick<GoogleOperationState, 'step' | 'outcome' | 'history'>;
 

@@ -25,7 +25,7 @@ import { AGENT_OR_HIGHER, auditActor, principalId, type TenantPrincipal } from '
 import { ApiError, notFound } from '../errors/api-error';
 import { APP_CONFIG } from '../platform/platform.module';
 import { executeWorkflowUpdate } from '../platform/workflow-update';
-import { GOOGLE_OPERATION_PATHS, stateView, type GoogleOperationView } from './google-operation.view';
+import { GOOGLE_OPERATION_PATHS, stateView, type AwaitingApprovalView, type GoogleOperationView } from './google-operation.view';
 
 const WORKFLOW_TYPES: Record<GoogleOperationKind, string> = {
   'password-reset': PASSWORD_RESET_WORKFLOW,
@@ -120,6 +120,37 @@ export class GoogleOperationsService {
     const view: GoogleOperationView = { kind, ticketRef, workflowId, status, statusUrl: `${GOOGLE_OPERATION_PATHS[kind]}/${ticketRef}`, state: stateView(kind, state), failure };
     if (kind === 'password-reset') view.temporaryPassword = await this.temporaryPasswordLink(caller, state, description.memo?.requesterId, origin);
     return view;
+  }
+
+  /**
+   * The tenant's resets waiting for approval: running resets found through Temporal's visibility (TenantId), each
+   * asked for its state, since only the workflow knows whether it waits. Visibility lags a start by a moment.
+   */
+  async awaitingApproval(caller: TenantPrincipal): Promise<AwaitingApprovalView[]> {
+    const query = `WorkflowType = '${PASSWORD_RESET_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${TENANT_ID_SEARCH_ATTRIBUTE.name} = '${caller.tenantId}'`;
+    const running: { workflowId: string; ticketRef: string; requesterId: unknown }[] = [];
+    for await (const execution of this.temporal.workflow.list({ query })) {
+      const ticketRef = execution.typedSearchAttributes.get(TICKET_REF_SEARCH_ATTRIBUTE);
+      if (typeof ticketRef === 'string') running.push({ workflowId: execution.workflowId, ticketRef, requesterId: execution.memo?.requesterId });
+    }
+    const states = await Promise.all(
+      running.map((execution) => this.withDeadline(() => this.temporal.workflow.getHandle(execution.workflowId).query(googleOperationStateQuery)).catch(() => null)),
+    );
+    // Approved but not yet past the step (the workflow moves on right after its Update): no longer waiting.
+    const waiting = running.filter((_, index) => states[index]?.step === 'awaiting_approval' && !states[index]?.approvedBy);
+    const tickets = await this.db.withTenant(caller.tenantId, (tx) =>
+      tx.ticket.findMany({ where: { tenantId: caller.tenantId, ref: { in: waiting.map((execution) => execution.ticketRef) } }, select: { ref: true, summary: true } }),
+    );
+    const summaries = new Map(tickets.map((ticket) => [ticket.ref, ticket.summary]));
+    return waiting
+      .map((execution) => ({
+        ticketRef: execution.ticketRef,
+        summary: summaries.get(execution.ticketRef) ?? null,
+        statusUrl: `${GOOGLE_OPERATION_PATHS['password-reset']}/${execution.ticketRef}`,
+        approvalDeadline: states[running.indexOf(execution)]!.approvalDeadline,
+        requestedByYou: execution.requesterId === principalId(caller),
+      }))
+      .sort((a, b) => a.ticketRef.localeCompare(b.ticketRef));
   }
 
   async approve(caller: TenantPrincipal, ticketRef: string, origin?: string): Promise<GoogleOperationView> {

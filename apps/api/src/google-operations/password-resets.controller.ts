@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
@@ -7,10 +7,11 @@ import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, MANAGER_OR_HIGHER, type TenantPrincip
 import { ApiRoute } from '../platform/api-route.decorator';
 import { idempotencyKeyOf } from '../platform/idempotency-key';
 import { RequestOrigin } from '../platform/request-origin.decorator';
-import { GoogleOperationResponse } from './google-operation-responses';
+import { AwaitingApprovalResponse, GoogleOperationResponse } from './google-operation-responses';
 import { answerStarted } from './google-operation.response';
 import { GoogleOperationsService } from './google-operations.service';
 import { PasswordResetRequestDto } from './password-reset-request.dto';
+import { PasswordResetsQueryDto } from './password-resets-query.dto';
 
 @ApiTags('google-operations')
 @ApiBearerAuth()
@@ -44,6 +45,19 @@ export class PasswordResetsController {
     idempotencyKeyOf(idempotencyKey);
     const started = await this.operations.start('password-reset', caller, { ticketRef: body.ticketRef, userEmail: body.userEmail, parameters: { signOut: body.signOut } });
     return answerStarted(response, started);
+  }
+
+  @Get()
+  @TenantRoles(ANY_TENANT_ROLE)
+  @ApiRoute({
+    summary: "The tenant's resets of administrators that wait for approval",
+    description:
+      'Running password resets whose workflow waits for a manager or admin to approve, oldest ticket first; requestedByYou marks those the caller asked for (they cannot approve them). A reset shows up a moment after it starts waiting.',
+    success: { status: 200, description: 'The resets awaiting approval', type: [AwaitingApprovalResponse] },
+    errors: [{ status: 400, description: 'status is not awaiting_approval' }],
+  })
+  awaitingApproval(@CurrentTenant() caller: TenantPrincipal, @Query() _query: PasswordResetsQueryDto) {
+    return this.operations.awaitingApproval(caller);
   }
 
   @Get(':ticketRef')
