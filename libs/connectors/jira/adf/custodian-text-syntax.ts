@@ -31,9 +31,11 @@
 //
 // INLINE syntax works within one line (nothing spans a hard line break), and a code span, link, bare URL,
 // bold or italic is at most 1000 characters long (so that a pasted log line cannot make conversion slow):
-// - `code`: a run of N backticks up to the next run of exactly N backticks. The content is literal; when it
-//   both starts and ends with a space, and is not all spaces, one space is removed from each end. A run
-//   with no partner is literal text.
+// - `code`: a run of N backticks up to the next run of exactly N backticks. The content is literal, spaces
+//   included, except that when it both starts and ends with a space and, inside its edge spaces, starts or
+//   ends with a backtick, one space is removed from each end (that padding is how code can start or end
+//   with a backtick: `` `x `` is the code "`x", while ` x ` is the code " x " as typed). A run with no
+//   partner is literal text.
 // - Links: [text](url) where url starts with http:, https:, mailto:, ftp: or tel: and has no whitespace or
 //   parentheses, or [text](<url>) for a url with parentheses or spaces. The text may hold code, bold and
 //   italic but no link. Anything else stays text: "a[i](x)", and "[x](javascript:...)" which a ticket view
@@ -72,6 +74,15 @@ const HEADING = /^(#{1,6})(?:[ \t]+(.*))?$/;
 const RULE = /^(?:-{3,}|\*{3,}|_{3,})[ \t]*$/;
 const BULLET_MARKER = /^-(?: |$)/;
 const ORDERED_MARKER = /^(\d{1,9})\.(?: |$)/;
+
+/**
+ * Whether code written between backtick fences needs a space of padding at each end: it starts or ends with
+ * a backtick, spaces aside (adding a space at each end does not change the answer, so the parser strips
+ * padding exactly where the writer adds it).
+ */
+export function codeSpanNeedsPadding(code: string): boolean {
+  return /^ *`|` *$/.test(code);
+}
 
 export function isBlankLine(line: string): boolean {
   return /^[ \t]*$/.test(line);

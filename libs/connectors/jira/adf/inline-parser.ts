@@ -3,7 +3,7 @@
 // be read as syntax, so the two cannot disagree about what needs a backslash.
 import { AdfMark } from './adf-document';
 import { sortMarks } from './adf-marks';
-import { ESCAPABLE_CHARACTERS, LINK_SCHEME } from './custodian-text-syntax';
+import { codeSpanNeedsPadding, ESCAPABLE_CHARACTERS, LINK_SCHEME } from './custodian-text-syntax';
 
 export interface InlineRun {
   text: string;
@@ -130,7 +130,7 @@ export class InlineParser {
       while (s[candidate + closing] === '`') closing += 1;
       if (closing === length) {
         let code = s.slice(index + length, candidate);
-        if (code.length >= 2 && code.startsWith(' ') && code.endsWith(' ') && code.trim() !== '') {
+        if (code.length >= 2 && code.startsWith(' ') && code.endsWith(' ') && codeSpanNeedsPadding(code)) {
           code = code.slice(1, -1);
         }
         return { kind: 'construct', runs: [{ text: code, marks: [{ type: 'code' }] }], next: candidate + length };
@@ -156,7 +156,8 @@ export class InlineParser {
     } else {
       return null;
     }
-    const key = `${kind}:${index}:${active.strong ? 1 : 0}${active.em ? 1 : 0}`;
+    // What a construct reads depends on every active mark (inside a link, "h" starts no bare URL).
+    const key = `${kind}:${index}:${active.strong ? 1 : 0}${active.em ? 1 : 0}${active.link ? 1 : 0}`;
     if (!this.attempts.has(key)) this.attempts.set(key, this.attempt(kind, index, active));
     return this.attempts.get(key) ?? null;
   }

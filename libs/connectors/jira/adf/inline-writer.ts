@@ -8,6 +8,7 @@ import { AdfMark } from './adf-document';
 import { hasMark, linkHref } from './adf-marks';
 import {
   BlockContainer,
+  codeSpanNeedsPadding,
   ESCAPABLE_CHARACTERS,
   startsNonParagraphBlock,
 } from './custodian-text-syntax';
@@ -145,14 +146,13 @@ function appendLeaf(run: InlineRun, frame: WriterFrame, tokens: Token[]): void {
   });
 }
 
-/** The shortest backtick fence that does not occur inside the code, padded when the code touches it. */
+/** The shortest backtick fence that does not occur inside the code, padded when a backtick would touch it. */
 function codeSpan(code: string): string {
   const runLengths = new Set((code.match(/`+/g) ?? []).map((run) => run.length));
   let length = 1;
   while (runLengths.has(length)) length += 1;
   const fence = '`'.repeat(length);
-  const pad = code.startsWith('`') || code.endsWith('`') || (code.length >= 2 && code.startsWith(' ') && code.endsWith(' ') && code.trim() !== '');
-  return pad ? `${fence} ${code} ${fence}` : `${fence}${code}${fence}`;
+  return codeSpanNeedsPadding(code) ? `${fence} ${code} ${fence}` : `${fence}${code}${fence}`;
 }
 
 function writeTokens(tokens: Token[], mode: EscapeMode): string {
