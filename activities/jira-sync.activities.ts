@@ -27,7 +27,7 @@ export function createJiraSyncActivities({ db, jiraSync }: JiraSyncActivityDepen
     prepareJiraSync: (tenantId) => failuresMapped(() => engine().sites.prepare(tenantId)),
     refreshJiraWebhooks: (tenantId) => failuresMapped(() => engine().sites.refreshWebhooks(tenantId)),
     planJiraReconcile: (tenantId) => failuresMapped(() => engine().sites.plan(tenantId)),
-    findChangedJiraIssues: (tenantId, _startedAt, pageToken) => failuresMapped(() => engine().sites.changedIssues(tenantId, pageToken)),
+    findChangedJiraIssues: (tenantId, jql, pageToken) => failuresMapped(() => engine().sites.changedIssues(tenantId, jql, pageToken)),
     completeJiraReconcile: (tenantId, startedAt) => failuresMapped(() => engine().sites.complete(tenantId, startedAt)),
     signalJiraSync: ({ tenantId, tick }) => engine().signals.tick(tenantId, tick),
 

@@ -130,25 +130,27 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
     reconciling = true;
     try {
       let startedAt: string;
+      let jql: string | null;
       let failuresBefore: number;
       let pageToken: string | null = null;
       if (resume) {
-        ({ startedAt, pageToken, failuresBefore } = resume);
+        ({ startedAt, jql, pageToken, failuresBefore } = resume);
       } else {
         const plan = await siteActivities.planJiraReconcile(tenantId);
         for (const ticketId of plan.ticketIds) enqueue({ ticketId });
-        startedAt = plan.startedAt;
+        ({ startedAt, jql } = plan);
         failuresBefore = counters.failures;
       }
-      do {
-        const page: JiraChangedIssuesPage = await siteActivities.findChangedJiraIssues(tenantId, startedAt, pageToken);
+      while (jql) {
+        const page: JiraChangedIssuesPage = await siteActivities.findChangedJiraIssues(tenantId, jql, pageToken);
         for (const issueKey of page.issueKeys) enqueue({ issueKey });
         pageToken = page.nextPageToken;
         // Sync as pages arrive, so a backfill of thousands of issues keeps the queue small; a long one goes on in
-        // a new run (same page token) before the history grows too large.
+        // a new run (same search, same page token) before the history grows too large.
         await drain();
-        if (pageToken && workflowInfo().continueAsNewSuggested) await carryOn({ startedAt, pageToken, failuresBefore });
-      } while (pageToken);
+        if (!pageToken) break;
+        if (workflowInfo().continueAsNewSuggested) await carryOn({ startedAt, jql, pageToken, failuresBefore });
+      }
       await drain();
       if (counters.failures === failuresBefore) await siteActivities.completeJiraReconcile(tenantId, startedAt);
     } finally {

@@ -50,7 +50,7 @@ export interface JiraSyncCarriedState {
   counters: JiraSyncCounters;
   lastError: string | null;
   /** A reconciliation that continued as new part-way: where its search goes on. */
-  reconcile?: { startedAt: string; pageToken: string | null; failuresBefore: number };
+  reconcile?: { startedAt: string; jql: string | null; pageToken: string | null; failuresBefore: number };
 }
 
 export interface JiraSyncCounters {
@@ -103,6 +103,8 @@ export interface JiraReconcilePlan {
   startedAt: string;
   /** Tickets changed (or never pushed) since the watermark, for edits whose signal was lost. */
   ticketIds: string[];
+  /** The Jira search of this pass (its page tokens belong to it); null when no project is configured. */
+  jql: string | null;
 }
 
 export interface JiraSyncActivities {
@@ -110,7 +112,7 @@ export interface JiraSyncActivities {
   prepareJiraSync(tenantId: string): Promise<void>;
   refreshJiraWebhooks(tenantId: string): Promise<void>;
   planJiraReconcile(tenantId: string): Promise<JiraReconcilePlan>;
-  findChangedJiraIssues(tenantId: string, startedAt: string, pageToken: string | null): Promise<JiraChangedIssuesPage>;
+  findChangedJiraIssues(tenantId: string, jql: string, pageToken: string | null): Promise<JiraChangedIssuesPage>;
   completeJiraReconcile(tenantId: string, startedAt: string): Promise<void>;
   syncJiraPair(tenantId: string, item: JiraSyncItem): Promise<JiraPairSyncResult>;
   /** From the Schedules' tick workflow: signal-with-start the tenant's sync workflow. */

@@ -44,7 +44,10 @@ export class JiraSiteSync {
     const state = await this.options.states.ensure(tenantId);
     const listed = (await connected.site.listWebhooks({ maxResults: 100 })).data.values ?? [];
     const known = state.webhookIds.filter((id) => listed.some((webhook) => webhook.id === id));
-    if (!state.webhookSecretHash || known.length === 0) return this.registerWebhooks(tenantId, connected);
+    // A configuration that gained or lost projects needs a webhook with the new filter.
+    const filter = projectClause(await this.projectKeys(tenantId));
+    const current = listed.filter((webhook) => known.includes(webhook.id!)).every((webhook) => webhook.jqlFilter === filter);
+    if (!state.webhookSecretHash || known.length === 0 || !current) return this.registerWebhooks(tenantId, connected);
     const refreshed = await connected.site.refreshWebhooks(known);
     await this.options.states.recordWebhooks(tenantId, { ids: known, expiresAt: new Date(Number(refreshed.data.expirationDate)) });
   }
@@ -65,17 +68,30 @@ export class JiraSiteSync {
                 EXISTS (SELECT 1 FROM ticket_field_changes f WHERE f.ticket_id = t.id AND f.source = 'custodian' AND f.changed_at >= ${since})
              OR EXISTS (SELECT 1 FROM ticket_comments c WHERE c.ticket_id = t.id AND c.source = 'custodian' AND c.created_at >= ${since})))`,
     );
-    return { startedAt, ticketIds: rows.map((row) => row.id) };
+    return { startedAt, ticketIds: rows.map((row) => row.id), jql: await this.changedIssuesJql(tenantId, state.watermark) };
   }
 
-  /** One page of issues updated since the watermark minus the overlap, leaving out those already applied. */
-  async changedIssues(tenantId: string, pageToken: string | null): Promise<JiraChangedIssuesPage> {
+  /**
+   * Issues updated since the watermark minus the overlap; a project with no linked issue yet (new in a
+   * configuration, or never backfilled) is searched whole. Fixed for one pass, as its page tokens are.
+   */
+  private async changedIssuesJql(tenantId: string, watermark: Date | null): Promise<string | null> {
+    const projects = await this.projectKeys(tenantId);
+    if (projects.length === 0) return null;
+    const linked = new Set((await this.options.db.withTenant(tenantId, (tx) => tx.$queryRaw<{ project_key: string }[]>`SELECT DISTINCT project_key FROM jira_issue_links`)).map((row) => row.project_key));
+    const known = watermark ? projects.filter((key) => linked.has(key)) : [];
+    const whole = projects.filter((key) => !known.includes(key));
+    const clauses = [
+      ...(known.length > 0 ? [`(${projectClause(known)} AND updated >= ${watermark!.getTime() - JIRA_RECONCILE_OVERLAP_MS})`] : []),
+      ...(whole.length > 0 ? [projectClause(whole)] : []),
+    ];
+    return `${clauses.join(' OR ')} ORDER BY updated ASC`;
+  }
+
+  /** One page of the plan's search, leaving out issues whose `updated` was already applied. */
+  async changedIssues(tenantId: string, jql: string, pageToken: string | null): Promise<JiraChangedIssuesPage> {
     const connected = await this.options.connections.siteFor(tenantId);
     const state = await this.options.states.ensure(tenantId);
-    const projects = await this.projectKeys(tenantId);
-    if (projects.length === 0) return { issueKeys: [], nextPageToken: null };
-    const since = state.watermark ? ` AND updated >= ${state.watermark.getTime() - JIRA_RECONCILE_OVERLAP_MS}` : '';
-    const jql = `project in (${projects.map((key) => `"${key}"`).join(', ')})${since} ORDER BY updated ASC`;
     const page = await connected.site.searchIssues({ jql, nextPageToken: pageToken, maxResults: SEARCH_PAGE_SIZE, fields: ['updated'] });
     await this.options.raw.keep(tenantId, state.id, { operation: 'search/jql', issueKey: null, requestId: page.requestId, body: page.data });
     const ids = page.data.issues.map((issue) => issue.id!);
@@ -105,7 +121,7 @@ export class JiraSiteSync {
     const old = listed.map((webhook) => webhook.id).filter((id): id is number => typeof id === 'number');
     if (old.length > 0) await connected.site.deleteWebhooks(old);
     const secret = newJiraWebhookSecret();
-    const jqlFilter = `project in (${projects.map((key) => `"${key}"`).join(', ')})`;
+    const jqlFilter = projectClause(projects);
     const registered = await connected.site.registerWebhooks(`${base}${jiraWebhookToken(tenantId, secret)}`, [{ events: WEBHOOK_EVENTS, jqlFilter }]);
     const ids = (registered.data.webhookRegistrationResult ?? []).map((result) => result.createdWebhookId).filter((id): id is number => typeof id === 'number');
     if (ids.length === 0) {
@@ -119,4 +135,8 @@ export class JiraSiteSync {
     const configs = await this.options.db.withTenant(tenantId, (tx) => tx.jiraSyncConfig.findMany({ select: { projectKeys: true } }));
     return [...new Set(configs.flatMap((config) => config.projectKeys))].sort();
   }
+}
+
+function projectClause(projectKeys: string[]): string {
+  return `project in (${projectKeys.map((key) => `"${key}"`).join(', ')})`;
 }

@@ -64,7 +64,10 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
   let states: JiraSyncStateStore;
 
   beforeAll(async () => {
-    jira = await startJiraCloudSimulator({ issuesPerProject: 3 });
+    jira = await startJiraCloudSimulator({
+      issuesPerProject: 3,
+      sites: [{ name: 'acme', projects: [{ id: '10000', key: 'DEMO', name: 'Demo service desk' }, { id: '10001', key: 'OPS', name: 'Operations' }] }],
+    });
     api = await startTestApi({ withWorker: false, env: jiraSimulatorEnv(jira) });
     await new Promise<void>((resolve) => api.http.listen(0, '127.0.0.1', resolve));
     apiUrl = `http://127.0.0.1:${(api.http.address() as AddressInfo).port}`;
@@ -111,6 +114,8 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
   const patchTicket = (ref: string, body: Record<string, unknown>) => request(api.http).patch(`/v1/tickets/${ref}`).set(bearer(adminKey)).send(body).expect(200);
 
   it('backfills every issue of the project into a linked ticket, registers the webhook, and reports it in sync-status', async () => {
+    // Only the configured project: OPS has issues too.
+    expect(await linkedCount()).toBe(3);
     const ticket = await ticketOf('DEMO-1');
     expect(ticket).toMatchObject({ summary: jira.site.issue('DEMO-1').summary, status: 'new', type: 'general' });
     expect(jira.webhooks.registered).toHaveLength(1);
@@ -283,6 +288,24 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     expect(inJira[2].content.toString()).toBe('steps tried: reboot\n');
     const onTicket = await db.withTenant(tenantId, (tx) => tx.ticketAttachment.findMany({ where: { ticket: { ref } }, omit: { ciphertext: true } }));
     expect(onTicket.map((file) => file.fileName).sort()).toEqual(['error.log', 'notes.txt']);
+  });
+
+  it('takes on a project added to the configuration: its issues are backfilled and its webhooks follow', async () => {
+    // An hour later in Jira, reconciled since: OPS's issues are older than the watermark and its overlap.
+    jira.clock.advance(3600_000);
+    const watermark = (await states.get(tenantId))!.watermark!;
+    await signals.tick(tenantId, 'reconcile');
+    await until(() => states.get(tenantId), (state) => state!.watermark!.getTime() > watermark.getTime() + 3000_000);
+    const [config] = (await request(api.http).get('/v1/jira/sync-configs').set(bearer(adminKey)).expect(200)).body;
+    const { id, version, createdAt, updatedAt, createdBy, updatedBy, ...settings } = config;
+    await request(api.http).put(`/v1/jira/sync-configs/${id}`).set(bearer(adminKey)).set('If-Match', `"${version}"`).send({ ...settings, projectKeys: ['DEMO', 'OPS'] }).expect(200);
+    await signals.tick(tenantId, 'refresh-webhooks');
+    await signals.tick(tenantId, 'reconcile');
+    await until(linkedCount, (count) => count === 6, 30_000);
+    await until(async () => jira.webhooks.registered.map((webhook) => webhook.jqlFilter), (filters) => filters.length === 1 && filters[0] === 'project in ("DEMO", "OPS")');
+    expect(jira.webhooks.registered.map((webhook) => webhook.jqlFilter)).toEqual(['project in ("DEMO", "OPS")']);
+    jira.site.editIssue('OPS-2', { summary: 'Backup job failed twice' }, {}, person());
+    expect((await until(() => ticketOf('OPS-2'), (found) => found.summary === 'Backup job failed twice')).summary).toBe('Backup job failed twice');
   });
 
   it('refuses an unauthenticated, forged or replayed delivery with 401 and changes nothing', async () => {
