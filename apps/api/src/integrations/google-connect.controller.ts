@@ -45,7 +45,11 @@ export class GoogleConnectController {
     description: "Google sends the administrator's browser here (not for API callers): the one-time state names the tenant, the code is exchanged for tokens, the domain's ownership is confirmed, and the grant is stored encrypted. The answer is a page, whatever the outcome.",
     success: { status: 200, description: 'Connected: a page saying so', media: { 'text/html': CONNECT_RESULT_PAGE_EXAMPLES.connected } },
     errors: [
-      { status: 400, description: 'Declined, expired or unknown state, or Google refused the code: a page saying why', page: CONNECT_RESULT_PAGE_EXAMPLES.failed },
+      {
+        status: 400,
+        description: 'Declined, an expired or unknown state, a consent started in another browser, or Google refused the code: a page saying why',
+        page: CONNECT_RESULT_PAGE_EXAMPLES.failed,
+      },
       { status: 403, description: 'The consenting account does not administer the domain: a page saying so', page: CONNECT_RESULT_PAGE_EXAMPLES.failed },
       { status: 502, description: 'Google could not be reached or did not answer: a page saying so', page: CONNECT_RESULT_PAGE_EXAMPLES.failed },
     ],
