@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
 import { totpCode, totpStep } from '../../apps/api/src/users/totp';
+import { freePort } from '../../libs/config/free-port';
 import { repoRoot } from '../../libs/config/repo-root';
 import { tenantDeletionWorkflowId, type TenantDeletionResult } from '../../libs/contracts';
 import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../fakes/google/google-workspace-simulator';
-import { connectTenantToGoogle, googleSimulatorEnv } from '../support/google-workspace';
+import { googleSimulatorEnv } from '../support/google-workspace';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { until } from '../support/until';
 
@@ -58,9 +59,11 @@ describe('tenant console in Chromium', () => {
 
   beforeAll(async () => {
     google = await startGoogleWorkspaceSimulator({ domain: DOMAIN });
-    api = await startTestApi({ env: googleSimulatorEnv(google) });
-    await api.app.listen(0, '127.0.0.1');
-    baseUrl = (await api.app.getUrl()).replace('[::1]', '127.0.0.1');
+    // Google sends the browser back to the configured callback, so the API listens where that says.
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    api = await startTestApi({ env: { ...googleSimulatorEnv(google), GOOGLE_OAUTH_REDIRECT_URI: `${baseUrl}/v1/integrations/google/callback` } });
+    await api.app.listen(port, '127.0.0.1');
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
       // Headless as root on a closed network: no sandbox, and none of Chromium's own background traffic.
@@ -70,7 +73,6 @@ describe('tenant console in Chromium', () => {
     const slug = `console-${Date.now()}`;
     const created = await request(api.http).post('/v1/tenants').set(bearer(api.operatorKey)).send({ slug, name: 'Console CPA LLP' }).expect(201);
     tenant = { id: created.body.tenant.id, slug, adminKey: created.body.adminApiKey.key };
-    await connectTenantToGoogle(api.credentials, google, tenant.id, DOMAIN);
   });
 
   afterAll(async () => {
@@ -136,7 +138,18 @@ describe('tenant console in Chromium', () => {
     await adminPage.waitForSelector('#console', { state: 'visible' });
     await adminPage.waitForSelector('#audit-events tr');
     expect(await adminPage.textContent('#audit-events')).toContain('auth.sign_in');
-    expect(await adminPage.textContent('#integration-rows tr[data-provider=google]')).toContain('active');
+    expect(await adminPage.textContent('#integration-rows tr[data-provider=google]')).toContain('not connected');
+  });
+
+  it('the admin connects Google Workspace from the console: the consent comes back to this browser and the integration shows active', async () => {
+    await adminPage.fill('#google-domain', DOMAIN);
+    await adminPage.click('#connect-google');
+    // The simulator's consent screen consents at once and redirects to the callback.
+    await adminPage.waitForURL(/\/v1\/integrations\/google\/callback\?/);
+    expect(await adminPage.textContent('body')).toContain(`Custodian can now act on users of ${DOMAIN}`);
+    await adminPage.goto(`${baseUrl}/tenant/`);
+    await adminPage.waitForSelector('#integration-rows tr[data-provider=google]');
+    expect(await adminPage.textContent('#integration-rows tr[data-provider=google]')).toContain(`active${DOMAIN}`);
     expect(await adminPage.textContent('#integration-rows tr[data-provider=jira]')).toContain('not connected');
   });
 
@@ -277,7 +290,7 @@ describe('tenant console in Chromium', () => {
     expect(tenantNow.body.status).toBe('pending_deletion');
   });
 
-  it('the admin sees the pending deletion with a live countdown after a reload, and its Cancel button restores the tenant', async () => {
+  it('the admin sees the pending deletion with a live countdown after a reload, cancels it, and deactivating the manager ends their session', async () => {
     await adminPage.reload();
     await adminPage.waitForSelector('#deletion-pending', { state: 'visible' });
     expect(await adminPage.textContent('#support-rows')).toContain('Ticket CON-7');
@@ -299,6 +312,14 @@ describe('tenant console in Chromium', () => {
     expect(tenantNow.body.status).toBe('active');
 
     await request(api.http).post(`/v1/password-resets/${waitingForOthers}/cancel`).set(bearer(tenant.adminKey)).expect(200);
+
+    // Deactivating the manager ends their session at once: their next click lands on the sign-in form.
+    await adminPage.click(`#user-rows tr[data-email="${managerEmail}"] button.deactivate`);
+    await adminPage.waitForFunction((email) => document.getElementById('users-status')!.textContent === `${email} is deactivated.`, managerEmail);
+    expect(await adminPage.textContent(`#user-rows tr[data-email="${managerEmail}"]`)).toContain('deactivated');
+    await managerPage.click('#refresh-pending');
+    await managerPage.waitForSelector('#signin', { state: 'visible' });
+    expect(await managerPage.textContent('#signin-error')).toBe('Your session has ended. Sign in again.');
     await managerContext.close();
     await adminPage.close();
   });

@@ -1,7 +1,7 @@
 'use strict';
 // The tenant console: people sign in (tenant, email, password, a one-time code when enrolled), enrol an
 // authenticator, and see what their role allows: resets awaiting approval, people and invitations, the deletion
-// countdown, integrations, support access, the data export and the audit trail. The session is the HttpOnly
+// countdown, integrations (and connecting them), support access, the data export and the audit trail. The session is the HttpOnly
 // cookie; its CSRF token lives in memory and goes with every state-changing request. A control the role may not
 // use is removed from the page, not just disabled (the API refuses it anyway). Framework-free; every value
 // from the API is written with textContent, never as markup.
@@ -258,8 +258,8 @@
 
   async function userAction(user, path, done) {
     const { ok, body } = await api(`/v1/users/${user.id}/${path}`, { method: 'POST' });
-    $('users-status').textContent = ok ? `${user.email} is ${done}.` : messageOf(body, 'That did not work.');
     await loadUsers();
+    $('users-status').textContent = ok ? `${user.email} is ${done}.` : messageOf(body, 'That did not work.');
   }
 
   async function invite(event) {
@@ -358,6 +358,18 @@
     }
   }
 
+  // The consent URL comes from the API with this session; the provider sends the browser back to the callback,
+  // which completes only in this browser (a cookie the connect answer set).
+  async function connect(path) {
+    $('integrations-status').textContent = 'Opening the consent screen…';
+    const { ok, body } = await api(path);
+    if (!ok) {
+      $('integrations-status').textContent = messageOf(body, 'Could not start the consent.');
+      return;
+    }
+    location.assign(body.consentUrl);
+  }
+
   async function loadSupport() {
     const { ok, body } = await api('/v1/support-access');
     const rows = $('support-rows');
@@ -444,6 +456,11 @@
     on('require-otp', 'change', setRequireOtp);
     on('cancel-deletion', 'click', cancelDeletion);
     on('deletion-form', 'submit', requestDeletion);
+    on('connect-google-form', 'submit', (event) => {
+      event.preventDefault();
+      return connect(`/v1/integrations/google/connect?domain=${encodeURIComponent($('google-domain').value.trim())}`);
+    });
+    on('connect-jira', 'click', () => connect('/v1/integrations/jira/connect'));
     on('start-export', 'click', startExport);
     on('verify-audit', 'click', verifyAudit);
     $('export-link').addEventListener('click', () => setTimeout(() => { $('export-link').hidden = true; }, 0));
