@@ -9,6 +9,7 @@ import type { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
 import type { SecurityDeskConfig } from '../libs/security/security-desk-config';
 import { createBreachActivities } from './breach.activities';
 import { createGoogleOperationActivities } from './google-operation.activities';
+import { createJiraDisconnectActivities } from './jira-disconnect.activities';
 import { createJiraSyncActivities } from './jira-sync.activities';
 import { createOneTimeSecretExpiryActivities } from './one-time-secret-expiry.activities';
 import { createRetentionActivities } from './retention.activities';
@@ -51,5 +52,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createOneTimeSecretExpiryActivities(deps),
     ...createRetentionActivities(deps),
     ...createJiraSyncActivities(deps),
+    ...createJiraDisconnectActivities(deps),
   };
 }

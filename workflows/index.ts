@@ -9,4 +9,5 @@ export * from './account-unlock.workflow';
 export * from './access-change.workflow';
 export * from './one-time-secret-expiry.workflow';
 export * from './jira-sync.workflow';
+export * from './jira-disconnect.workflow';
 export * from './retention.workflow';

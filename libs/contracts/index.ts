@@ -5,6 +5,7 @@ export * from './ticket-edits';
 export * from './jira-sync';
 export * from './jira-sync-engine';
 export * from './jira-disconnection';
+export * from './jira-disconnect';
 export * from './ticket-intake';
 export * from './business-calendar';
 export * from './vulnerability-report';

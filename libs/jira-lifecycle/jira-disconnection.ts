@@ -2,7 +2,7 @@ import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temp
 import type { CredentialStore } from '../connectors/credential-store';
 import type { AtlassianOAuth } from '../connectors/jira/atlassian-oauth';
 import { JiraConnectorError } from '../connectors/jira/jira-errors';
-import { JiraSiteConnections } from '../connectors/jira/jira-site-connections';
+import { JiraSiteConnections, type ConnectedJiraSite } from '../connectors/jira/jira-site-connections';
 import { JiraSiteStore } from '../connectors/jira/jira-site-store';
 import {
   ATLASSIAN_APP_REVOCATION,
@@ -44,7 +44,7 @@ export class JiraDisconnection {
   /** Null when the tenant never connected Jira (no credential, site or sync state). */
   async disconnect(
     tenantId: string,
-    run: { actor: string; attempt: number; done: JiraDisconnectionStep[]; onStep(steps: JiraDisconnectionStep[]): void },
+    run: { actor: string; attempt: number; done: JiraDisconnectionStep[]; onStep(steps: JiraDisconnectionStep[]): void; only?: JiraDisconnectionStepName[] },
   ): Promise<JiraDisconnectionReport | null> {
     const [credential, site, state] = await Promise.all([
       this.options.credentials.view(tenantId, 'jira'),
@@ -54,7 +54,7 @@ export class JiraDisconnection {
     if (!credential && !site && !state && run.done.length === 0) return null;
     const steps = [...run.done];
     const step = async (name: JiraDisconnectionStepName, work: () => Promise<Omit<JiraDisconnectionStep, 'step'>>) => {
-      if (steps.some((taken) => taken.step === name)) return;
+      if (steps.some((taken) => taken.step === name) || (run.only && !run.only.includes(name))) return;
       steps.push({ step: name, ...(await work()) });
       run.onStep(steps);
     };
@@ -74,6 +74,11 @@ export class JiraDisconnection {
       dataKeysDestroyed: steps.filter((taken) => (taken.step === 'credential_shredded' || taken.step === 'sync_data_key_shredded') && taken.outcome === 'done').length,
       revokeAppAt: ATLASSIAN_APP_REVOCATION,
     };
+  }
+
+  /** The tenant's connected site (Disconnect & clean up edits its issues before the grant is shredded). */
+  siteFor(tenantId: string): Promise<ConnectedJiraSite> {
+    return this.options.connections.siteFor(tenantId);
   }
 
   private async deleteSchedules(tenantId: string): Promise<Omit<JiraDisconnectionStep, 'step'>> {

@@ -8,16 +8,19 @@ import { GoogleSsoOrgUnitsController } from './google-sso-org-units.controller';
 import { IntegrationsController } from './integrations.controller';
 import { JiraConnectController } from './jira-connect.controller';
 import { JiraConnectService } from './jira-connect.service';
+import { JiraDisconnectController } from './jira-disconnect.controller';
+import { JiraDisconnectService } from './jira-disconnect.service';
 import { atlassianOAuthProvider, jiraSiteStoreProvider } from './jira-oauth.provider';
 import { OAuthConnectStates } from './oauth-connect-states';
 
 @Module({
-  controllers: [GoogleConnectController, GoogleSsoOrgUnitsController, JiraConnectController, IntegrationsController],
+  controllers: [GoogleConnectController, GoogleSsoOrgUnitsController, JiraConnectController, JiraDisconnectController, IntegrationsController],
   providers: [
     GoogleConnectService,
     OAuthConnectStates,
     googleOAuthProvider,
     JiraConnectService,
+    JiraDisconnectService,
     atlassianOAuthProvider,
     jiraSiteStoreProvider,
     { provide: GoogleSsoOrgUnitsStore, inject: [TenantScopedDatabase], useFactory: (db: TenantScopedDatabase) => new GoogleSsoOrgUnitsStore(db) },
