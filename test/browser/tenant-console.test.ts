@@ -220,6 +220,8 @@ describe('tenant console in Chromium', () => {
       { ticketRef, summary: `Reset the password of admin@${DOMAIN}`, statusUrl: `/v1/password-resets/${ticketRef}`, approvalDeadline: expect.any(String), requestedByYou: true },
       { ticketRef: waitingForOthers, summary: `Reset the password of super@${DOMAIN}`, statusUrl: `/v1/password-resets/${waitingForOthers}`, approvalDeadline: expect.any(String), requestedByYou: false },
     ]);
+    const elsewhere = await request(api.http).post('/v1/tenants').set(bearer(api.operatorKey)).send({ slug: `${tenant.slug}-other`, name: 'Other LLP' }).expect(201);
+    await request(api.http).get('/v1/password-resets?status=awaiting_approval').set(bearer(elsewhere.body.adminApiKey.key)).expect(200, []);
     const unknown = await request(api.http).get('/v1/password-resets?status=completed').set(bearer(agentKey)).expect(400);
     expect(unknown.body.code).toBe('validation_failed');
     await managerPage.screenshot({ path: join(OUTPUT, 'tenant-console-awaiting-approval.png'), fullPage: true });
@@ -321,6 +323,36 @@ describe('tenant console in Chromium', () => {
     await managerPage.waitForSelector('#signin', { state: 'visible' });
     expect(await managerPage.textContent('#signin-error')).toBe('Your session has ended. Sign in again.');
     await managerContext.close();
-    await adminPage.close();
+  });
+
+  it('when the admin requires one-time codes, a person without an authenticator sees only the enrolment until they enrol', async () => {
+    await adminPage.check('#require-otp');
+    await adminPage.waitForFunction(() => document.getElementById('users-status')!.textContent === 'Everyone now signs in with a one-time code.');
+    const agentEmail = 'riley@console.example';
+    const invited = await request(api.http).post('/v1/users/invitations').set(bearer(tenant.adminKey)).send({ email: agentEmail, displayName: 'Riley Chen', role: 'agent' }).expect(201);
+    await request(api.http).post('/v1/auth/invitations/accept').send({ token: invited.body.invitationToken, password: MANAGER_PASSWORD }).expect(200);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${baseUrl}/tenant/`);
+      await signIn(page, agentEmail, MANAGER_PASSWORD);
+      await page.waitForSelector('#console', { state: 'visible' });
+      expect(await page.textContent('#otp-state')).toContain('Your tenant requires a one-time code');
+      expect(await page.isHidden('#pending')).toBe(true);
+      await page.click('#start-otp-enrolment');
+      await page.waitForSelector('#otp-enrolment', { state: 'visible' });
+      const secret = fromBase32((await page.textContent('#otp-secret'))!);
+      await page.fill('#otp-confirm-code', totpCode(secret, totpStep(new Date())));
+      await page.click('#otp-confirm-form button[type=submit]');
+      await page.waitForSelector('#recovery', { state: 'visible' });
+      // Enrolled: the same session now opens what an agent may see, and no more.
+      await page.waitForSelector('#pending-resets tr');
+      expect(await page.isVisible('#pending')).toBe(true);
+      expect(await page.textContent('#pending-resets')).toContain('Nothing awaits approval.');
+      for (const section of ['#users', '#deletion', '#integrations', '#support', '#export', '#audit']) expect(await page.isHidden(section)).toBe(true);
+    } finally {
+      await context.close();
+    }
   });
 });
