@@ -34,7 +34,22 @@ ${tryItCommands(options)
   The last line shows the reset's state; once it is COMPLETED, temporaryPassword.url is the one-time link to the
   password (POST to it, or open it in a browser). demo.example also has admin@ (an administrator: the reset waits
   for a manager's approval), mallory@ (suspended for abuse) and olly@ (suspended by an admin).
+
+  The tenant console is for people, not keys: this line invites you as the demo tenant's admin and prints your
+  invitation link; open it, choose a password (12 characters or more) and sign in as tenant "demo".
+${consoleInvitationCommand(options)
+  .split('\n')
+  .map((line) => `    ${line}`)
+  .join('\n')}
 `;
+}
+
+/** One shell line that invites a person as the demo tenant's admin and prints the console link to accept it. */
+export function consoleInvitationCommand(options: Pick<StartBannerOptions, 'apiUrl' | 'demo' | 'domain'>): string {
+  return [
+    `curl -s -X POST ${options.apiUrl}/v1/users/invitations -H 'Authorization: Bearer ${options.demo.adminApiKey}' -H 'Content-Type: application/json' \\`,
+    `  -d '{"email":"you-'"$(date +%s)"'@${options.domain}","displayName":"You","role":"admin"}' | grep -o '"invitationToken":"[^"]*"' | cut -d'"' -f4 | sed 's|^|${options.apiUrl}/tenant/#invitation=|'`,
+  ].join('\n');
 }
 
 /**

@@ -113,7 +113,8 @@ describe('HTTP API: Jira sync configurations', () => {
       'statusMap.fromJira.done',
     ]);
     for (const body of [[], 'OPS', { projectKeys: ['OPS'] }, { ...settings(['OPS']), fields: { ...settings([]).fields, comments: { direction: 'sometimes' } } }]) {
-      const response = await request(api.http).post('/v1/jira/sync-configs').set(bearer(adminKey)).send(body as object);
+      // As JSON text: supertest would send a bare string as a form, which the API refuses with 415 before validation.
+      const response = await request(api.http).post('/v1/jira/sync-configs').set(bearer(adminKey)).set('Content-Type', 'application/json').send(JSON.stringify(body));
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ ...ERROR_SHAPE, details: expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]) });
     }

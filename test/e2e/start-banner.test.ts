@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { startBanner } from '../../scripts/start-banner';
+import { consoleInvitationCommand, startBanner } from '../../scripts/start-banner';
 import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../fakes/google/google-workspace-simulator';
 import { connectTenantToGoogle, googleSimulatorEnv } from '../support/google-workspace';
 import { startTestApi, type TestApi } from '../support/test-api';
@@ -76,4 +76,18 @@ describe('npm start banner: its commands, pasted into bash against the API', () 
     const shown = JSON.parse(await bash(`curl -s -X POST '${done.temporaryPassword!.url}'`));
     expect(shown).toMatchObject({ user: `jane@${DOMAIN}`, temporaryPassword: google.passwordsSet.find((set) => set.userKey === `jane@${DOMAIN}`)!.password });
   }, 90_000);
+
+  it('prints a console invitation line that, pasted into bash, gives a link a person accepts and then signs in with', async () => {
+    const banner = startBanner({ apiUrl, codecUrl: `${apiUrl}/codec`, temporalAddress: '127.0.0.1:7233', demo: { tenantId, adminApiKey }, domain: DOMAIN });
+    const command = consoleInvitationCommand({ apiUrl, demo: { tenantId, adminApiKey }, domain: DOMAIN });
+    expect(banner).toContain(command.split('\n').map((line) => `    ${line}`).join('\n'));
+    const link = (await bash(command)).trim();
+    expect(link).toMatch(new RegExp(`^${apiUrl.replace(/\./g, '\\.')}/tenant/#invitation=\\S+$`));
+    const token = decodeURIComponent(link.split('#invitation=')[1]!);
+    const password = 'correct horse battery staple 42';
+    const accepted = await request(api.http).post('/v1/auth/invitations/accept').send({ token, password }).expect(200);
+    const slug = accepted.body.tenant as string;
+    const signedIn = await request(api.http).post('/v1/auth/sign-in').send({ tenant: slug, email: accepted.body.user.email, password }).expect(200);
+    expect(signedIn.body.user).toMatchObject({ role: 'admin', tenantId });
+  });
 });
