@@ -1,7 +1,7 @@
 'use strict';
 // The tenant console: people sign in (tenant, email, password, a one-time code when enrolled), enrol an
 // authenticator, and see what their role allows: resets awaiting approval, people and invitations, the deletion
-// countdown, integrations (and connecting them), support access, the data export and the audit trail. The session is the HttpOnly
+// countdown, integrations (connecting them; Jira's sync and its Disconnect & clean up), support access, the data export and the audit trail. The session is the HttpOnly
 // cookie; its CSRF token lives in memory and goes with every state-changing request. A control the role may not
 // use is removed from the page, not just disabled (the API refuses it anyway). Framework-free; every value
 // from the API is written with textContent, never as markup.
@@ -12,6 +12,8 @@
   let me = null;
   let countdownTimer;
   let deadline;
+  let jiraPoll;
+  let jiraLinked = 0;
 
   class SessionEnded extends Error {}
 
@@ -60,6 +62,7 @@
     csrfToken = null;
     me = null;
     clearInterval(countdownTimer);
+    clearTimeout(jiraPoll);
     $('who').textContent = '';
     $('signin-error').textContent = message || '';
     showOnly('signin');
@@ -356,6 +359,88 @@
       tr.append(cell(integration ? integration.externalAccount : ''), cell(integration ? when(integration.updatedAt) : ''));
       rows.append(tr);
     }
+    await loadJira(body.find((candidate) => candidate.provider === 'jira'));
+  }
+
+  // ---- Jira: the connection, and Disconnect & clean up -----------------------------------------------------
+
+  const DISCONNECT_PHASES = {
+    stopping_sync: 'Stopping the sync and deleting the webhooks…',
+    cleaning_issues: "Taking Custodian's marks off the Jira issues…",
+    shredding: 'Destroying the stored tokens and keys…',
+    unlinking_tickets: 'Marking the tickets unlinked…',
+    done: 'Finishing…',
+  };
+  async function loadJira(integration) {
+    clearTimeout(jiraPoll);
+    const [status, configs, disconnection] = await Promise.all([api('/v1/jira/sync-status'), api('/v1/jira/sync-configs'), api('/v1/integrations/jira/disconnect')]);
+    const running = disconnection.ok && disconnection.body.status === 'running';
+    let state = 'not connected';
+    if (running) state = 'disconnecting';
+    else if (integration) state = integration.status === 'needs_reconsent' ? 'needs consent again' : 'connected';
+    else if (disconnection.ok) state = 'disconnected';
+    $('jira-panel').hidden = false;
+    $('jira-panel').dataset.state = state;
+    $('jira-state').textContent = state;
+    $('jira-reconsent').hidden = !integration || integration.status !== 'needs_reconsent';
+    $('jira-details').hidden = !integration;
+    if (status.ok) {
+      const { site, lastSuccessAt, lastError, counts } = status.body;
+      jiraLinked = counts.issuesLinked;
+      $('jira-site').textContent = site ? `${site.name ? `${site.name} · ` : ''}${site.url}` : 'no site chosen yet';
+      const lastSync = lastSuccessAt ? when(lastSuccessAt) : 'not yet';
+      $('jira-last-sync').textContent = lastError ? `${lastSync} (last error ${when(lastError.at)}: ${lastError.message})` : lastSync;
+      $('jira-linked').textContent = String(counts.issuesLinked);
+    }
+    if (configs.ok) {
+      const projects = configs.body.flatMap((config) => config.projectKeys);
+      $('jira-projects').textContent = projects.length > 0 ? projects.join(', ') : 'none configured';
+    }
+    if ($('jira-disconnect')) $('jira-disconnect').hidden = !integration || running;
+    // A finished clean-up stays on show until Jira is connected again.
+    $('jira-progress').hidden = !disconnection.ok || (Boolean(integration) && !running);
+    if (disconnection.ok) showDisconnection(disconnection.body);
+    if (running) jiraPoll = setTimeout(() => pollDisconnection().catch(ignoreSessionEnd), 1000);
+  }
+
+  function showDisconnection(view) {
+    let phase = DISCONNECT_PHASES[view.phase] || view.phase;
+    if (view.status === 'completed') phase = 'Jira is disconnected and cleaned up.';
+    else if (view.status !== 'running') phase = `The clean-up stopped (${view.status}) at: ${phase}`;
+    $('jira-progress-phase').textContent = phase;
+    $('jira-progress-bar').max = Math.max(view.total, 1);
+    $('jira-progress-bar').value = view.status === 'completed' ? Math.max(view.total, 1) : view.cleaned + view.skipped;
+    const counts = [`${view.cleaned} of ${view.total} Jira issues cleaned`, `${view.skipped} skipped (deleted in Jira meanwhile)`, `${view.failures.length} failed`];
+    if (view.status === 'completed') counts.push(`${view.ticketsUnlinked} tickets marked unlinked`);
+    $('jira-progress-counts').textContent = counts.join(' · ');
+    $('jira-failures').replaceChildren(...view.failures.map((failure) => Object.assign(document.createElement('li'), { textContent: `${failure.issueKey}: ${failure.reason}` })));
+    $('jira-revoke').hidden = !view.revokeAppAt;
+    $('jira-revoke').textContent = view.revokeAppAt || '';
+  }
+
+  async function pollDisconnection() {
+    const { ok, body } = await api('/v1/integrations/jira/disconnect');
+    if (ok && body.status === 'running') {
+      showDisconnection(body);
+      jiraPoll = setTimeout(() => pollDisconnection().catch(ignoreSessionEnd), 1000);
+      return;
+    }
+    await Promise.all([loadIntegrations(), loadAudit()]);
+  }
+
+  async function askToDisconnectJira() {
+    const issues = jiraLinked === 1 ? '1 Jira issue' : `${jiraLinked} Jira issues`;
+    $('jira-confirm-count').textContent = `This touches ${issues} linked to Custodian tickets, and any other issue that still carries Custodian's label or property.`;
+    $('jira-confirm').showModal();
+  }
+
+  async function disconnectJira() {
+    $('jira-confirm').close();
+    $('jira-disconnect').hidden = true;
+    $('jira-status').textContent = 'Starting Disconnect & clean up…';
+    const { ok, body } = await api('/v1/integrations/jira/disconnect', { method: 'POST' });
+    $('jira-status').textContent = ok ? '' : messageOf(body, 'Could not start the clean-up.');
+    await loadIntegrations();
   }
 
   // The consent URL comes from the API with this session; the provider sends the browser back to the callback,
@@ -461,6 +546,9 @@
       return connect(`/v1/integrations/google/connect?domain=${encodeURIComponent($('google-domain').value.trim())}`);
     });
     on('connect-jira', 'click', () => connect('/v1/integrations/jira/connect'));
+    on('jira-disconnect', 'click', askToDisconnectJira);
+    on('jira-confirm-disconnect', 'click', disconnectJira);
+    on('jira-cancel-disconnect', 'click', async () => $('jira-confirm').close());
     on('start-export', 'click', startExport);
     on('verify-audit', 'click', verifyAudit);
     $('export-link').addEventListener('click', () => setTimeout(() => { $('export-link').hidden = true; }, 0));
