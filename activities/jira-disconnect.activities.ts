@@ -50,6 +50,13 @@ export function createJiraDisconnectActivities({ db, jiraDisconnection }: JiraDi
       return steps;
     },
 
+    async forgetJiraSyncState({ tenantId, actor }) {
+      await db.withTenant(tenantId, async (tx) => {
+        const removed = await tx.$executeRaw`DELETE FROM jira_sync_states`;
+        await appendAuditEventOnce(tx, tenantId, eventKey('sync-state-removed'), { actor, action: 'jira.disconnect.sync_state_removed', target: 'jira', outcome: 'success', details: { removed } });
+      });
+    },
+
     async listJiraIssuesToClean({ tenantId, actor }) {
       const keys = await jiraMapped(async () => cleanup.issuesToClean(tenantId, await jiraDisconnection.siteFor(tenantId)));
       await audit(tenantId, eventKey('issues-listed'), { actor, action: 'jira.disconnect.issues_found', target: 'jira', outcome: 'success', details: { total: keys.length, issueKeys: keys } });

@@ -48,6 +48,8 @@ export async function jiraDisconnectWorkflow(input: JiraDisconnectInput): Promis
     startedAt: new Date(Date.now()).toISOString(),
     finishedAt: null,
   };
+  const pageSize = input.pageSize ?? JIRA_DISCONNECT_PAGE_SIZE;
+  const issuesPerRun = input.issuesPerRun ?? JIRA_DISCONNECT_ISSUES_PER_RUN;
   let issueKeys = input.carried?.issueKeys ?? [];
   let next = input.carried?.next ?? 0;
   setHandler(jiraDisconnectProgressQuery, () => progress);
@@ -61,7 +63,15 @@ export async function jiraDisconnectWorkflow(input: JiraDisconnectInput): Promis
   publish();
 
   if (progress.phase === 'stopping_sync') {
-    progress.steps = await jiraActivities.runJiraDisconnectionSteps({ tenantId, actor, steps: ['sync_schedules_deleted', 'sync_workflow_stopped', 'webhooks_deregistered'], done: progress.steps });
+    // The sync's own data key (its raw Jira responses) and its state go now: with no state, neither a ticket edit
+    // nor a late webhook delivery starts the sync again while the issues are cleaned.
+    progress.steps = await jiraActivities.runJiraDisconnectionSteps({
+      tenantId,
+      actor,
+      steps: ['sync_schedules_deleted', 'sync_workflow_stopped', 'webhooks_deregistered', 'sync_data_key_shredded'],
+      done: progress.steps,
+    });
+    await databaseActivities.forgetJiraSyncState({ tenantId, actor });
     try {
       issueKeys = await jiraActivities.listJiraIssuesToClean({ tenantId, actor });
     } catch (error) {
@@ -75,10 +85,10 @@ export async function jiraDisconnectWorkflow(input: JiraDisconnectInput): Promis
   if (progress.phase === 'cleaning_issues') {
     let thisRun = 0;
     while (next < issueKeys.length) {
-      if (thisRun >= JIRA_DISCONNECT_ISSUES_PER_RUN || workflowInfo().continueAsNewSuggested) {
-        await continueAsNew<typeof jiraDisconnectWorkflow>({ tenantId, actor, carried: { progress, issueKeys, next } });
+      if (thisRun >= issuesPerRun || workflowInfo().continueAsNewSuggested) {
+        await continueAsNew<typeof jiraDisconnectWorkflow>({ ...input, carried: { progress, issueKeys, next } });
       }
-      const page = issueKeys.slice(next, next + JIRA_DISCONNECT_PAGE_SIZE);
+      const page = issueKeys.slice(next, next + pageSize);
       let results: JiraIssueCleanupResult[];
       try {
         results = await jiraActivities.cleanJiraIssues({ tenantId, actor, issueKeys: page });
@@ -101,7 +111,7 @@ export async function jiraDisconnectWorkflow(input: JiraDisconnectInput): Promis
   }
 
   if (progress.phase === 'shredding') {
-    progress.steps = await jiraActivities.runJiraDisconnectionSteps({ tenantId, actor, steps: ['credential_shredded', 'sync_data_key_shredded'], done: progress.steps });
+    progress.steps = await jiraActivities.runJiraDisconnectionSteps({ tenantId, actor, steps: ['credential_shredded'], done: progress.steps });
     progress.phase = 'unlinking_tickets';
     publish();
   }

@@ -58,6 +58,9 @@ export interface JiraDisconnectProgress {
 export interface JiraDisconnectInput {
   tenantId: string;
   actor: string;
+  /** Issues per activity and per run before continuing as new; JIRA_DISCONNECT_PAGE_SIZE / _ISSUES_PER_RUN when absent. */
+  pageSize?: number;
+  issuesPerRun?: number;
   /** Carried over continue-as-new. */
   carried?: { progress: JiraDisconnectProgress; issueKeys: string[]; next: number };
 }
@@ -67,6 +70,8 @@ export const jiraDisconnectProgressQuery = defineQuery<JiraDisconnectProgress>('
 export interface JiraDisconnectActivities {
   /** Runs the named steps of the tenant's Jira disconnection (Schedules, sync workflow, webhooks, shredding). */
   runJiraDisconnectionSteps(request: { tenantId: string; actor: string; steps: JiraDisconnectionStepName[]; done: JiraDisconnectionStep[] }): Promise<JiraDisconnectionStep[]>;
+  /** Removes the sync's state row, so nothing (a ticket edit, a late webhook) starts the sync again. */
+  forgetJiraSyncState(request: { tenantId: string; actor: string }): Promise<void>;
   /** Every issue key Custodian touched: the link table plus a search for the sync label and Custodian's property. */
   listJiraIssuesToClean(request: { tenantId: string; actor: string }): Promise<string[]>;
   /** Strips Custodian's markers from these issues; resumes from its heartbeat after a crash. */

@@ -15,6 +15,7 @@ import {
   jiraSyncStatusQuery,
   jiraSyncWorkflowId,
   jiraWebhookRefreshScheduleId,
+  TENANT_ID_SEARCH_ATTRIBUTE,
   type JiraDisconnectProgress,
 } from '../../libs/contracts';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
@@ -220,8 +221,8 @@ describe('Jira Disconnect & clean up (real API, worker, PostgreSQL and Temporal;
       ['sync_schedules_deleted', 'done'],
       ['sync_workflow_stopped', 'done'],
       ['webhooks_deregistered', 'done'],
-      ['credential_shredded', 'done'],
       ['sync_data_key_shredded', 'done'],
+      ['credential_shredded', 'done'],
     ]);
     // Slowed, not failed: every scripted 429 was waited out (Retry-After 1 s each) and the burst limit refused some.
     expect(jira.rateLimit.refused).toBeGreaterThan(0);
@@ -239,13 +240,19 @@ describe('Jira Disconnect & clean up (real API, worker, PostgreSQL and Temporal;
     // Crypto-shredded: no data key is left to unwrap what a backup of the credential row still holds.
     expect((await superuser.query('SELECT 1 FROM data_keys WHERE id = $1', [credentialRow!.data_key_id])).rowCount).toBe(0);
     expect(await site.credentials.load(tenantId, 'jira')).toBeUndefined();
-    // The tickets stay, marked unlinked.
+    // The tickets stay, marked unlinked; editing one starts no sync (its state is gone with its data key).
     const links = await site.links();
     expect(links).toHaveLength(SEEDED + 1);
     expect(links.every((link) => link.unlinked_at !== null)).toBe(true);
+    expect(await site.db.withTenant(tenantId, (tx) => tx.$queryRaw<unknown[]>`SELECT id FROM jira_sync_states`)).toEqual([]);
+    await request(api.http).post(`/v1/tickets/${links[0]!.ref}/comments`).set(bearer(adminKey)).send({ body: 'Still here after Jira left.' }).expect(201);
+    expect((await api.temporal.workflow.getHandle(jiraSyncWorkflowId(tenantId)).describe()).status.name).toBe('TERMINATED');
 
     const read = await request(api.http).get('/v1/integrations/jira/disconnect').set(bearer(adminKey)).expect(200);
     expect(read.body).toMatchObject({ workflowId: jiraDisconnectWorkflowId(tenantId), status: 'completed', phase: 'done', cleaned: SEEDED + 1, skipped: 1 });
+    const auditorKey = (await request(api.http).post('/v1/api-keys').set(bearer(adminKey)).send({ name: 'aud', role: 'auditor' }).expect(201)).body.key;
+    await request(api.http).get('/v1/integrations/jira/disconnect').set(bearer(auditorKey)).expect(200);
+    await request(api.http).post('/v1/integrations/jira/disconnect').set(bearer(auditorKey)).expect(403);
     // Asked again once it finished: the same finished workflow, nothing started.
     const afterwards = await request(api.http).post('/v1/integrations/jira/disconnect').set(bearer(adminKey)).expect(200);
     expect(afterwards.body).toMatchObject({ status: 'completed', cleaned: SEEDED + 1 });
@@ -260,7 +267,7 @@ describe('Jira Disconnect & clean up (real API, worker, PostgreSQL and Temporal;
     expect(JSON.stringify(audit.map((event) => event.details))).not.toMatch(/router rebooted|Granted read-only|Approved by/);
   }, 180_000);
 
-  it('answers 404 to a tenant that never connected Jira, and lets an auditor read but not start it', async () => {
+  it('answers 404 to a tenant that never connected Jira, to start or to read', async () => {
     const created = await request(site.api.http).post('/v1/tenants').set(bearer(site.api.operatorKey)).send({ slug: `never-jira-${Date.now()}`, name: 'Never Jira LLP' }).expect(201);
     const adminKey = created.body.adminApiKey.key;
     const start = await request(site.api.http).post('/v1/integrations/jira/disconnect').set(bearer(adminKey)).expect(404);
@@ -307,7 +314,14 @@ describe('Jira Disconnect & clean up survives a worker killed mid-clean-up', () 
       killed = true;
     });
     const from = jira.requests.length;
-    await request(api.http).post('/v1/integrations/jira/disconnect').set(bearer(adminKey)).expect(202);
+    // Started as the API starts it, with pages of two issues and a new run every four: the crash lands mid-page
+    // and the clean-up continues as new part-way.
+    const started = await api.temporal.workflow.start('jiraDisconnectWorkflow', {
+      workflowId: jiraDisconnectWorkflowId(tenantId),
+      taskQueue: CUSTODIAN_TASK_QUEUE,
+      args: [{ tenantId, actor: 'api-key:admin', pageSize: 2, issuesPerRun: 4 }],
+      typedSearchAttributes: [{ key: TENANT_ID_SEARCH_ATTRIBUTE, value: tenantId }],
+    });
     await until(async () => killed, Boolean, 60_000);
     child = undefined;
     const midway = await request(api.http).get('/v1/integrations/jira/disconnect').set(bearer(adminKey)).expect(200);
@@ -315,9 +329,10 @@ describe('Jira Disconnect & clean up survives a worker killed mid-clean-up', () 
     expect(midway.body.cleaned).toBeLessThan(SEEDED + 2);
 
     worker = await startTestWorker(site.db, { jiraDisconnection: createJiraDisconnection({ db: site.db, temporal: api.temporal, encryption: new EnvelopeEncryption(keyProviderFromEnv()), credentials: site.credentials, oauth: simulatorAtlassianOAuth(jira) }) });
-    const progress: JiraDisconnectProgress = await api.temporal.workflow.getHandle(jiraDisconnectWorkflowId(tenantId)).result();
+    const progress: JiraDisconnectProgress = await started.result();
 
     expect(progress).toMatchObject({ phase: 'done', total: SEEDED + 2, cleaned: SEEDED + 2, skipped: 0, failures: [] });
+    expect((await started.describe()).runId).not.toBe(started.firstExecutionRunId);
     expectOnlyMarksRemoved(jira, site);
     const writes = writesPerTarget(jira, from);
     expect([...writes].filter(([, count]) => count > 1)).toEqual([]);
