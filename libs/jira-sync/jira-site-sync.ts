@@ -34,7 +34,7 @@ export class JiraSiteSync {
     const connected = await this.options.connections.siteFor(tenantId);
     const state = await this.options.states.ensure(tenantId);
     const live = state.webhookSecretHash && state.webhookIds.length > 0 && state.webhookExpiresAt && state.webhookExpiresAt.getTime() - Date.now() > WEBHOOK_RENEW_MARGIN_MS;
-    if (!live) await this.registerWebhooks(tenantId, connected);
+    if (!live) await this.registerWebhooks(tenantId, connected, state.webhookIds);
     await this.options.signals.ensureSchedules(tenantId);
   }
 
@@ -47,7 +47,7 @@ export class JiraSiteSync {
     // A configuration that gained or lost projects needs a webhook with the new filter.
     const filter = projectClause(await this.projectKeys(tenantId));
     const current = listed.filter((webhook) => known.includes(webhook.id!)).every((webhook) => webhook.jqlFilter === filter);
-    if (!state.webhookSecretHash || known.length === 0 || !current) return this.registerWebhooks(tenantId, connected);
+    if (!state.webhookSecretHash || known.length === 0 || !current) return this.registerWebhooks(tenantId, connected, known);
     const refreshed = await connected.site.refreshWebhooks(known);
     await this.options.states.recordWebhooks(tenantId, { ids: known, expiresAt: new Date(Number(refreshed.data.expirationDate)) });
   }
@@ -111,15 +111,18 @@ export class JiraSiteSync {
     await this.options.states.advanceWatermark(tenantId, new Date(startedAt));
   }
 
-  private async registerWebhooks(tenantId: string, connected: ConnectedJiraSite): Promise<void> {
+  /**
+   * Replaces this tenant's webhooks (`previous`, the ids it stored) with one for the configured projects. Only
+   * those: Jira lists the webhooks of the app's account on the site, and another tenant connected to the same
+   * site through the same Atlassian account has its own there. A webhook registered but never stored (a crash
+   * between the two steps) is not ours to find; its deliveries carry a secret no longer stored, get 401 and
+   * change nothing, and Jira drops it at its 30-day expiry.
+   */
+  private async registerWebhooks(tenantId: string, connected: ConnectedJiraSite, previous: number[]): Promise<void> {
     const projects = await this.projectKeys(tenantId);
     if (projects.length === 0) return;
     const base = `${this.options.webhookBaseUrl.replace(/\/$/, '')}/v1/jira/webhooks/`;
-    // Jira lists only this app's webhooks on this site, all registered here: the old ones (and one whose secret
-    // was never stored, after a crash between the two steps) go, so no delivery is sent twice or refused.
-    const listed = (await connected.site.listWebhooks({ maxResults: 100 })).data.values ?? [];
-    const old = listed.map((webhook) => webhook.id).filter((id): id is number => typeof id === 'number');
-    if (old.length > 0) await connected.site.deleteWebhooks(old);
+    if (previous.length > 0) await connected.site.deleteWebhooks(previous);
     const secret = newJiraWebhookSecret();
     const jqlFilter = projectClause(projects);
     const registered = await connected.site.registerWebhooks(`${base}${jiraWebhookToken(tenantId, secret)}`, [{ events: WEBHOOK_EVENTS, jqlFilter }]);

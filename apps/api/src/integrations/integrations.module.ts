@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { GoogleSsoOrgUnitsStore } from '../../../../libs/connectors/google/google-sso-org-units-store';
 import { TenantScopedDatabase } from '../../../../libs/db';
+import { JiraSyncModule } from '../jira-sync/jira-sync.module';
 import { GoogleConnectController } from './google-connect.controller';
 import { GoogleConnectService } from './google-connect.service';
 import { googleOAuthProvider } from './google-oauth.provider';
@@ -14,6 +15,7 @@ import { atlassianOAuthProvider, jiraSiteStoreProvider } from './jira-oauth.prov
 import { OAuthConnectStates } from './oauth-connect-states';
 
 @Module({
+  imports: [JiraSyncModule],
   controllers: [GoogleConnectController, GoogleSsoOrgUnitsController, JiraConnectController, JiraDisconnectController, IntegrationsController],
   providers: [
     GoogleConnectService,

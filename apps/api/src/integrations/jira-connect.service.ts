@@ -9,6 +9,7 @@ import { JiraTokenRefresher } from '../../../../libs/connectors/jira/jira-token-
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { auditActor, type TenantPrincipal } from '../auth/principal';
 import { ApiError, notFound } from '../errors/api-error';
+import { JiraSyncStarter } from '../jira-sync/jira-sync-starter';
 import { ATLASSIAN_OAUTH } from './jira-oauth.provider';
 import { OAuthConnectStates } from './oauth-connect-states';
 
@@ -40,6 +41,7 @@ export class JiraConnectService {
     private readonly credentials: CredentialStore,
     private readonly sites: JiraSiteStore,
     private readonly db: TenantScopedDatabase,
+    private readonly sync: JiraSyncStarter,
   ) {}
 
   async consentUrl(caller: TenantPrincipal, site: string | undefined, browserBinding?: string): Promise<{ consentUrl: string; expiresAt: string }> {
@@ -81,6 +83,8 @@ export class JiraConnectService {
         details: { scopes: tokens.scopes.join(' '), sites: granted.map((choice) => choice.url), siteChosen: site !== null },
       });
     });
+    // Webhooks, Schedules and the backfill now, not at a first reconciliation nothing would schedule.
+    if (site) await this.sync.startIfReady(tenantId);
     return this.viewOf(tenantId, tokens);
   }
 
@@ -105,6 +109,7 @@ export class JiraConnectService {
       await tx.integrationCredential.updateMany({ where: { provider: 'jira' }, data: { externalAccount: site.url, updatedAt: new Date() } });
       await appendAuditEvent(tx, caller.tenantId, { actor, action: 'integration.jira.site_chosen', target: site.url, outcome: 'success', details: { cloudId: site.cloudId } });
     });
+    await this.sync.startIfReady(caller.tenantId);
     return this.view(caller);
   }
 

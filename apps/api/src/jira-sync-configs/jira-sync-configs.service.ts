@@ -5,6 +5,7 @@ import { appendAuditEvent } from '../../../../libs/audit';
 import type { JiraSyncConfig, JiraSyncSettings } from '../../../../libs/contracts';
 import { TenantScopedDatabase, type Prisma, type TenantTransaction } from '../../../../libs/db';
 import { ApiError, notFound } from '../errors/api-error';
+import { JiraSyncStarter } from '../jira-sync/jira-sync-starter';
 import { assertIfMatch } from '../platform/if-match';
 import { parseJiraSyncSettings, type FieldProblem } from './jira-sync-settings.parser';
 
@@ -26,11 +27,15 @@ type ConfigRow = {
  */
 @Injectable()
 export class JiraSyncConfigsService {
-  constructor(private readonly db: TenantScopedDatabase) {}
+  constructor(
+    private readonly db: TenantScopedDatabase,
+    private readonly sync: JiraSyncStarter,
+  ) {}
 
+  /** A new configuration's projects are backfilled now, not at the next reconciliation. */
   async create(tenantId: string, body: unknown, actor: string): Promise<JiraSyncConfig> {
     const settings = validSettings(body);
-    return this.db.withTenant(tenantId, async (tx) => {
+    const config = await this.db.withTenant(tenantId, async (tx) => {
       await lockTenantConfigs(tx, tenantId);
       await assertNoOverlap(tx, settings, undefined);
       const id = randomUUID();
@@ -40,6 +45,8 @@ export class JiraSyncConfigsService {
       await audit(tx, tenantId, actor, 'jira.sync_config.created', { configId: id, projectKeys: settings.projectKeys, version: row.version });
       return toConfig(row);
     });
+    await this.sync.startIfReady(tenantId);
+    return config;
   }
 
   async list(tenantId: string): Promise<JiraSyncConfig[]> {
@@ -57,7 +64,7 @@ export class JiraSyncConfigsService {
   async replace(tenantId: string, id: string, body: unknown, acceptedVersions: number[] | undefined, actor: string): Promise<JiraSyncConfig> {
     if (!UUID.test(id)) throw notFound('Jira sync configuration');
     const settings = validSettings(body);
-    return this.db.withTenant(tenantId, async (tx) => {
+    const replaced = await this.db.withTenant(tenantId, async (tx) => {
       await lockTenantConfigs(tx, tenantId);
       const current = await tx.jiraSyncConfig.findUnique({ where: { id } });
       if (!current) throw notFound('Jira sync configuration');
@@ -65,14 +72,17 @@ export class JiraSyncConfigsService {
       await assertNoOverlap(tx, settings, id);
       const previous = current.settings as unknown as JiraSyncSettings;
       const changed = (Object.keys(settings) as (keyof JiraSyncSettings)[]).filter((key) => !isDeepStrictEqual(previous[key], settings[key]));
-      if (changed.length === 0) return toConfig(current);
+      if (changed.length === 0) return { config: toConfig(current), changed: false };
       const row = await tx.jiraSyncConfig.update({
         where: { id },
         data: { projectKeys: settings.projectKeys, settings: settings as unknown as Prisma.InputJsonValue, version: { increment: 1 }, updatedBy: actor, updatedAt: new Date() },
       });
       await audit(tx, tenantId, actor, 'jira.sync_config.replaced', { configId: id, projectKeys: settings.projectKeys, changed, version: row.version });
-      return toConfig(row);
+      return { config: toConfig(row), changed: true };
     });
+    // Projects added by the new settings are backfilled, and the webhook's JQL filter follows them, now.
+    if (replaced.changed) await this.sync.startIfReady(tenantId);
+    return replaced.config;
   }
 
   async remove(tenantId: string, id: string, acceptedVersions: number[] | undefined, actor: string): Promise<void> {

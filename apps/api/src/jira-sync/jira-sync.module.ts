@@ -5,6 +5,7 @@ import { JiraSyncSignals } from '../../../../libs/jira-sync/jira-sync-signals';
 import { APP_CONFIG } from '../platform/platform.module';
 import { JiraSyncStatusService } from './jira-sync-status.service';
 import { JiraSyncController } from './jira-sync.controller';
+import { JiraSyncStarter } from './jira-sync-starter';
 import { JiraTicketChanges } from './jira-ticket-changes';
 import { JiraWebhooksService } from './jira-webhooks.service';
 
@@ -14,8 +15,9 @@ import { JiraWebhooksService } from './jira-webhooks.service';
     JiraWebhooksService,
     JiraSyncStatusService,
     JiraTicketChanges,
+    JiraSyncStarter,
     { provide: JiraSyncSignals, useFactory: (client: Client, config: AppConfig) => new JiraSyncSignals(client, config.temporal.taskQueue), inject: [Client, APP_CONFIG] },
   ],
-  exports: [JiraSyncSignals, JiraTicketChanges],
+  exports: [JiraSyncSignals, JiraTicketChanges, JiraSyncStarter],
 })
 export class JiraSyncModule {}
