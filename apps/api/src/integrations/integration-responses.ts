@@ -40,3 +40,23 @@ export const CONNECT_RESULT_PAGE_EXAMPLES = {
   connected: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Google Workspace connected · Custodian</title></head><body><h1>Google Workspace connected</h1><p>Custodian can now act on users of acme.example. You can close this page.</p></body></html>',
   failed: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Google Workspace was not connected · Custodian</title></head><body><h1>Google Workspace was not connected</h1><p>the Workspace admin declined the consent</p></body></html>',
 };
+
+class JiraSiteResponse {
+  @ApiProperty({ example: '1324a887-45db-1bf4-1e99-ef0ff456d421' }) cloudId!: string;
+  @ApiProperty({ example: 'https://acme.atlassian.net' }) url!: string;
+  @ApiProperty({ example: 'acme' }) name!: string;
+}
+
+/** The tenant's Jira connection: never token material. */
+export class JiraConnectionResponse {
+  @ApiProperty({ enum: ['connected', 'site_choice_pending', 'needs_reconsent'], example: 'connected' }) status!: string;
+  @ApiProperty({ nullable: true, type: JiraSiteResponse, description: 'The site Custodian syncs with; null until chosen' }) site!: JiraSiteResponse | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The Atlassian account Custodian acts as on the site', example: '5b10ac8d82e05b22cc7d4ef5' }) accountId!: string | null;
+  @ApiProperty({ type: [JiraSiteResponse], description: 'The sites the grant reaches' }) availableSites!: JiraSiteResponse[];
+  @ApiProperty({ type: [String], example: ['read:jira-work', 'write:jira-work', 'manage:jira-webhook', 'read:jira-user', 'offline_access'] }) scopes!: string[];
+}
+
+export const JIRA_CONNECT_RESULT_PAGE_EXAMPLES = {
+  connected: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Jira connected · Custodian</title></head><body><h1>Jira connected</h1><p>Custodian can now sync with https://acme.atlassian.net. You can close this page.</p></body></html>',
+  failed: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Jira was not connected · Custodian</title></head><body><h1>Jira was not connected</h1><p>the Jira admin declined the consent</p></body></html>',
+};
