@@ -41,7 +41,7 @@ export class JiraDisconnection {
     },
   ) {}
 
-  /** Null when the tenant never connected Jira (no credential, site or sync state). */
+  /** Null when the tenant never connected Jira (no credential, site or sync state). `only`: just these steps, in this order (Disconnect & clean up runs them around its issue clean-up). */
   async disconnect(
     tenantId: string,
     run: { actor: string; attempt: number; done: JiraDisconnectionStep[]; onStep(steps: JiraDisconnectionStep[]): void; only?: JiraDisconnectionStepName[] },
