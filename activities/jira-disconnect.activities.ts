@@ -31,7 +31,7 @@ export function createJiraDisconnectActivities({ db, jiraDisconnection }: JiraDi
   };
 
   return {
-    async runJiraDisconnectionSteps({ tenantId, actor, steps: only, done }) {
+    async runJiraDisconnectionSteps({ tenantId, actor, steps: only, done, pass }) {
       const context = Context.current();
       const before = (context.info.heartbeatDetails as JiraDisconnectionStep[] | undefined) ?? done;
       const report = await jiraMapped(() =>
@@ -39,12 +39,12 @@ export function createJiraDisconnectActivities({ db, jiraDisconnection }: JiraDi
       );
       const steps = report?.steps ?? before;
       for (const step of steps.filter((taken) => only.includes(taken.step))) {
-        await audit(tenantId, eventKey(`step/${step.step}`), {
+        await audit(tenantId, eventKey(`${pass ?? 'first'}/step/${step.step}`), {
           actor,
           action: 'jira.disconnect.step',
           target: step.step,
           outcome: step.outcome === 'failed' ? 'failure' : 'success',
-          details: { step: step.step, outcome: step.outcome, detail: step.detail },
+          details: { step: step.step, outcome: step.outcome, detail: step.detail, ...(pass ? { pass } : {}) },
         });
       }
       return steps;
@@ -53,7 +53,7 @@ export function createJiraDisconnectActivities({ db, jiraDisconnection }: JiraDi
     async forgetJiraSyncState({ tenantId, actor }) {
       await db.withTenant(tenantId, async (tx) => {
         const removed = await tx.$executeRaw`DELETE FROM jira_sync_states`;
-        await appendAuditEventOnce(tx, tenantId, eventKey('sync-state-removed'), { actor, action: 'jira.disconnect.sync_state_removed', target: 'jira', outcome: 'success', details: { removed } });
+        await appendAuditEventOnce(tx, tenantId, eventKey(`sync-state-removed/${Context.current().info.activityId}`), { actor, action: 'jira.disconnect.sync_state_removed', target: 'jira', outcome: 'success', details: { removed } });
       });
     },
 

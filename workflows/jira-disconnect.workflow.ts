@@ -111,6 +111,17 @@ export async function jiraDisconnectWorkflow(input: JiraDisconnectInput): Promis
   }
 
   if (progress.phase === 'shredding') {
+    // While the grant lived, a configuration change or a new consent could start the sync again (it would
+    // register webhooks and Schedules anew): everything it may have made goes before the grant does.
+    const sweep = await jiraActivities.runJiraDisconnectionSteps({
+      tenantId,
+      actor,
+      steps: ['sync_schedules_deleted', 'sync_workflow_stopped', 'webhooks_deregistered', 'sync_data_key_shredded'],
+      done: [],
+      pass: 'sweep',
+    });
+    await databaseActivities.forgetJiraSyncState({ tenantId, actor });
+    progress.steps = [...progress.steps, ...sweep.filter((step) => step.outcome !== 'nothing_to_do').map((step) => ({ ...step, detail: `again, after the sync restarted meanwhile: ${step.detail}` }))];
     progress.steps = await jiraActivities.runJiraDisconnectionSteps({ tenantId, actor, steps: ['credential_shredded'], done: progress.steps });
     progress.phase = 'unlinking_tickets';
     publish();

@@ -69,7 +69,7 @@ export const jiraDisconnectProgressQuery = defineQuery<JiraDisconnectProgress>('
 
 export interface JiraDisconnectActivities {
   /** Runs the named steps of the tenant's Jira disconnection (Schedules, sync workflow, webhooks, shredding). */
-  runJiraDisconnectionSteps(request: { tenantId: string; actor: string; steps: JiraDisconnectionStepName[]; done: JiraDisconnectionStep[] }): Promise<JiraDisconnectionStep[]>;
+  runJiraDisconnectionSteps(request: { tenantId: string; actor: string; steps: JiraDisconnectionStepName[]; done: JiraDisconnectionStep[]; pass?: 'sweep' }): Promise<JiraDisconnectionStep[]>;
   /** Removes the sync's state row, so nothing (a ticket edit, a late webhook) starts the sync again. */
   forgetJiraSyncState(request: { tenantId: string; actor: string }): Promise<void>;
   /** Every issue key Custodian touched: the link table plus a search for the sync label and Custodian's property. */

@@ -203,6 +203,15 @@ describe('Jira Disconnect & clean up (real API, worker, PostgreSQL and Temporal;
       jira.site.issues.delete('DEMO-5');
     });
 
+    // Mid-clean-up, while the grant still lives, the admin changes the sync configuration: that starts the sync
+    // again, which registers a webhook and its Schedules anew. The clean-up must not leave them behind.
+    const [config] = (await request(api.http).get('/v1/jira/sync-configs').set(bearer(adminKey)).expect(200)).body;
+    jira.beforeAnswering({ method: 'GET', path: /\/issue\/DEMO-3$/ }, async () => {
+      await request(api.http).put(`/v1/jira/sync-configs/${config.id}`).set(bearer(adminKey)).send({ ...SETTINGS, fields: { ...SETTINGS.fields, summary: { direction: 'from-jira' } } }).expect(200);
+      await until(async () => tenantWebhooks().length, (count) => count === 1, 30_000);
+      await until(() => api.temporal.schedule.getHandle(jiraReconcileScheduleId(tenantId)).describe().then(() => true, () => false), Boolean, 30_000);
+    });
+
     await request(api.http).post('/v1/integrations/jira/disconnect').set(bearer('cus_bad')).expect(401);
     const startedAt = Date.now();
     const started = await request(api.http).post('/v1/integrations/jira/disconnect').set(bearer(adminKey)).expect(202);
@@ -218,6 +227,11 @@ describe('Jira Disconnect & clean up (real API, worker, PostgreSQL and Temporal;
     expect(progress).toMatchObject({ phase: 'done', total: SEEDED + 2, cleaned: SEEDED + 1, skipped: 1, failures: [], ticketsUnlinked: SEEDED + 1 });
     expect(progress.revokeAppAt).toContain('https://id.atlassian.com/manage-profile/apps');
     expect(progress.steps.map((step) => [step.step, step.outcome])).toEqual([
+      ['sync_schedules_deleted', 'done'],
+      ['sync_workflow_stopped', 'done'],
+      ['webhooks_deregistered', 'done'],
+      ['sync_data_key_shredded', 'done'],
+      // What the restarted sync made, gone again before the grant.
       ['sync_schedules_deleted', 'done'],
       ['sync_workflow_stopped', 'done'],
       ['webhooks_deregistered', 'done'],
@@ -260,7 +274,7 @@ describe('Jira Disconnect & clean up (real API, worker, PostgreSQL and Temporal;
     const audit = await site.db.withTenant(tenantId, (tx) => tx.auditEvent.findMany({ where: { action: { startsWith: 'jira.disconnect' } }, orderBy: { seq: 'asc' } }));
     const actions = audit.map((event) => event.action);
     expect(actions).toEqual(expect.arrayContaining(['jira.disconnect.requested', 'jira.disconnect.step', 'jira.disconnect.issues_found', 'jira.disconnect.issues_cleaned', 'jira.disconnect.tickets_unlinked', 'jira.disconnect.finished']));
-    expect(audit.filter((event) => event.action === 'jira.disconnect.step')).toHaveLength(5);
+    expect(audit.filter((event) => event.action === 'jira.disconnect.step')).toHaveLength(9);
     // An issue an earlier attempt (cut short by a 429) already cleaned is reported unchanged by the next one.
     const cleanedKeys = audit
       .filter((event) => event.action === 'jira.disconnect.issues_cleaned')
