@@ -7,6 +7,8 @@ export interface StartBannerOptions {
   demo: { tenantId: string; adminApiKey: string };
   /** The demo tenant's Workspace domain (the simulator's users live there). */
   domain: string;
+  /** The Jira project the demo tenant syncs with on the built-in simulator; absent with a real Atlassian app. */
+  jiraProject?: string;
 }
 
 /** The banner: addresses, where the keys are, and a first ticket and password reset to paste into a shell. */
@@ -41,7 +43,20 @@ ${consoleInvitationCommand(options)
   .split('\n')
   .map((line) => `    ${line}`)
   .join('\n')}
+${options.jiraProject ? jiraSyncLines(options, options.jiraProject) : ''}`;
+}
+
+function jiraSyncLines(options: Pick<StartBannerOptions, 'apiUrl' | 'demo'>, project: string): string {
+  return `
+  Jira sync: the demo tenant syncs project ${project} of the simulated Jira site both ways. Each ${project} issue became a
+  ticket (GET /v1/tickets/CT-…; its /changes name source jira), and a PATCH of a ticket goes to its issue. Its state:
+    ${jiraSyncStatusCommand(options)}
 `;
+}
+
+/** One shell line that prints the demo tenant's Jira sync status (issues linked, watermark, last error). */
+export function jiraSyncStatusCommand(options: Pick<StartBannerOptions, 'apiUrl' | 'demo'>): string {
+  return `curl -s ${options.apiUrl}/v1/jira/sync-status -H 'Authorization: Bearer ${options.demo.adminApiKey}'; echo`;
 }
 
 /** One shell line that invites a person as the demo tenant's admin and prints the console link to accept it. */

@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from '../libs/db/embedded-postgres';
 import { startTemporalDevServer } from '../libs/temporal';
 import { startGoogleWorkspaceSimulator } from '../test/fakes/google/google-workspace-simulator';
 import { startJiraCloudSimulator } from '../test/fakes/jira/jira-cloud-simulator';
+import { DEMO_JIRA_SYNC_SETTINGS, ensureDemoJiraSyncConfig } from './demo-jira-sync-config';
 import { startBanner } from './start-banner';
 
 // async-exit-hook runs every registered hook on SIGINT/SIGTERM, then exits.
@@ -141,9 +142,13 @@ async function main(): Promise<void> {
   const demo = await ensureDemoTenant(apiUrl, ownerUrl!);
   // The simulator forgets its grants when it stops, so the demo tenant consents again on every start.
   if (simulatedGoogle.GOOGLE_CLIENT_ID) await connectDemoTenantToGoogle(apiUrl, demo.adminApiKey);
-  if (simulatedJira.JIRA_CLIENT_ID) await connectDemoTenantToJira(apiUrl, demo.adminApiKey);
+  if (simulatedJira.JIRA_CLIENT_ID) {
+    await connectDemoTenantToJira(apiUrl, demo.adminApiKey);
+    const config = await ensureDemoJiraSyncConfig(apiUrl, demo.adminApiKey);
+    say(config === 'created' ? 'demo tenant syncs Jira project DEMO both ways (all eight fields); the backfill runs now' : "demo tenant's Jira sync configuration kept as it was");
+  }
 
-  console.log(startBanner({ apiUrl, codecUrl, temporalAddress, temporalUiUrl, demo, domain: DEMO_DOMAIN }));
+  console.log(startBanner({ apiUrl, codecUrl, temporalAddress, temporalUiUrl, demo, domain: DEMO_DOMAIN, jiraProject: simulatedJira.JIRA_CLIENT_ID ? DEMO_JIRA_SYNC_SETTINGS.projectKeys[0] : undefined }));
 }
 
 /** The UI answers on 127.0.0.1 and localhost alike; either may be the browser's origin. */

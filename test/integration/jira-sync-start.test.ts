@@ -104,7 +104,7 @@ describe('Jira sync starts on connect and on configuration (real API, worker, Po
     expect(await until(() => linkedKeys(tenantId), (keys) => keys.length === 3, 30_000)).toEqual(['DEMO-1', 'DEMO-2', 'DEMO-3']);
     expect(webhooksOf(tenantId)).toEqual([expect.objectContaining({ jqlFilter: 'project in ("DEMO")' })]);
     const reconcile = await api.temporal.schedule.getHandle(jiraReconcileScheduleId(tenantId)).describe();
-    expect(reconcile.spec.intervals[0].every).toBe(5 * 60 * 1000);
+    expect(reconcile.spec.intervals![0].every).toBe(5 * 60 * 1000);
     await api.temporal.schedule.getHandle(jiraWebhookRefreshScheduleId(tenantId)).describe();
   }, 60_000);
 
