@@ -8,6 +8,7 @@ import {
   flowsToJira,
   formatTicketRef,
   JIRA_SYNC_FIELD_OF_TICKET_FIELD,
+  JIRA_SYNC_LABEL,
   jiraSyncWorkflowId,
   TICKET_EDITABLE_FIELDS,
   type JiraConflictStrategy,
@@ -19,7 +20,7 @@ import {
 } from '../contracts';
 import type { TenantScopedDatabase, TenantTransaction } from '../db';
 import { setTicketChangeContext } from '../tickets/ticket-change-context';
-import { jiraDocumentToText, textToJiraDocument } from './jira-document-text';
+import { attributedJiraDocument, jiraDocumentToText, textToJiraDocument, unattributedText } from './jira-document-text';
 import { jiraValueOf, sidesAgree, toCustodian, toJira, valueHash, type JiraIssueFieldsRead, type TicketFieldsRead } from './jira-field-values';
 import type { JiraAttachmentSync } from './jira-attachment-sync';
 import type { JiraRawResponses } from './jira-raw-responses';
@@ -150,7 +151,7 @@ export class JiraPairSync {
       decision.problem = problem.problem;
     }
     const commentsFlow = settings.fields.comments.direction;
-    const newJiraComments = flowsToJira(commentsFlow) ? await this.pushComments(connected, issue, comments, requestIds) : [];
+    const newJiraComments = flowsToJira(commentsFlow) ? await this.pushComments(connected, issue, ticket.ref, comments, requestIds) : [];
     const inboundComments = flowsFromJira(commentsFlow) && !stale ? commentsFromJira(issue, comments, connected.accountId) : [];
     const filesFlow = settings.fields.attachments.direction;
     const files = await this.options.attachments.sync(
@@ -302,22 +303,23 @@ export class JiraPairSync {
   }
 
   /**
-   * Ticket comments written in Custodian and not yet in Jira. One the app already added (a retry after Jira took
-   * it but the link was not committed) is found among the app's unlinked comments by its text, not added twice.
+   * Ticket comments written in Custodian and not yet in Jira, each ending with the attribution line that names
+   * its ticket (what a disconnect strips again). One the app already added (a retry after Jira took it but the
+   * link was not committed) is found among the app's unlinked comments by its text, not added twice.
    */
-  private async pushComments(connected: ConnectedJiraSite, issue: JiraIssue, comments: { id: string; author: string; body: string; source: string; jira_comment_id: string | null }[], requestIds: string[]) {
+  private async pushComments(connected: ConnectedJiraSite, issue: JiraIssue, ticketRef: string, comments: { id: string; author: string; body: string; source: string; jira_comment_id: string | null }[], requestIds: string[]) {
     const linkedJiraIds = new Set(comments.map((comment) => comment.jira_comment_id).filter(Boolean));
     const unlinkedOwn = (issue.fields.comment?.comments ?? []).filter((comment) => comment.author?.accountId === connected.accountId && comment.id && !linkedJiraIds.has(comment.id));
     const pushed: { commentId: string; jiraCommentId: string }[] = [];
     for (const comment of comments) {
       if (comment.source !== 'custodian' || comment.author === JIRA_SYNC_COMMENT_AUTHOR || comment.jira_comment_id) continue;
       const text = commentText(comment.author, comment.body);
-      const earlier = unlinkedOwn.findIndex((candidate) => jiraDocumentToText(candidate.body) === text);
+      const earlier = unlinkedOwn.findIndex((candidate) => unattributedText(candidate.body) === text);
       if (earlier >= 0) {
         pushed.push({ commentId: comment.id, jiraCommentId: unlinkedOwn.splice(earlier, 1)[0].id! });
         continue;
       }
-      const added = note(requestIds, await connected.site.addComment(issue.key, textToJiraDocument(text)));
+      const added = note(requestIds, await connected.site.addComment(issue.key, attributedJiraDocument(text, ticketRef)));
       pushed.push({ commentId: comment.id, jiraCommentId: added.id! });
     }
     return pushed;
@@ -346,7 +348,7 @@ export class JiraPairSync {
     } else {
       const type = toJira(settings, 'type', ticket.type);
       if (!type.ok || !type.value) throw new JiraConnectorError('JiraInvalidRequest', `the issue type map names no Jira type for ticket type ${ticket.type}`, false);
-      const fields: JiraIssueFields = { project: { key: projectKey }, summary: ticket.summary ?? ticket.ref, issuetype: { name: type.value } };
+      const fields: JiraIssueFields = { project: { key: projectKey }, summary: ticket.summary ?? ticket.ref, issuetype: { name: type.value }, labels: [JIRA_SYNC_LABEL] };
       if (ticket.description && flowsToJira(settings.fields.description.direction)) fields.description = textToJiraDocument(ticket.description);
       const priority = toJira(settings, 'priority', ticket.priority);
       if (priority.ok && priority.value && flowsToJira(settings.fields.priority.direction)) fields.priority = { name: priority.value };

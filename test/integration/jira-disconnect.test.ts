@@ -68,11 +68,12 @@ function humanComment(issueKey: string): AdfDocument {
 }
 
 /**
- * One simulated Jira site synced by a tenant, with every kind of mark Custodian leaves: the property on the issue
- * the sync created, comments the sync wrote, and (as a sync that labels and attributes leaves them) the sync
- * label on every linked issue and the attribution paragraph ending Custodian's comments and descriptions; plus an
+ * One simulated Jira site synced by a tenant, with every kind of mark Custodian leaves: the property and label on
+ * the issue the sync created and the attribution paragraph ending the comments it wrote; and, as an older sync or a
+ * hand-made link may leave them, the label on every linked issue and attribution on two descriptions; plus an
  * issue in a project the sync no longer covers that only the label and property still tie to the tenant.
- * Snapshots: people's comments before any sync, Custodian's own comments and the descriptions before marking.
+ * Snapshots: people's comments before any sync, Custodian's own comments without their attribution, and the
+ * descriptions before marking.
  */
 async function syncedSite(slug: string) {
   const jira = await startJiraCloudSimulator({ issuesPerProject: SEEDED });
@@ -107,13 +108,13 @@ async function syncedSite(slug: string) {
   await until(async () => appCommentCount(jira), (count) => count === 2, 30_000);
 
   const refOf = new Map((await links()).map((link) => [link.issue_key, link.ref]));
-  const custodianComments = snapshotComments(jira, (authorId) => authorId === jira.appAccount.accountId);
+  // The sync ends every comment it writes with the attribution line; the rest of each is what must survive.
+  const appComments = [...jira.site.issues.values()].flatMap((issue) => issue.comments).filter((comment) => comment.authorId === jira.appAccount.accountId);
+  expect(appComments.map((comment) => withoutAttribution(comment.body).ticketRef)).toEqual(appComments.map(() => expect.stringMatching(/^CT-\d+$/)));
+  const custodianComments = new Map([...snapshotComments(jira, (authorId) => authorId === jira.appAccount.accountId)].map(([key, body]) => [key, withoutAttribution(body).doc]));
   const descriptions = new Map([...jira.site.issues.values()].map((issue) => [issue.key, structuredClone(issue.description)]));
-  for (const [issueKey, ref] of refOf) {
+  for (const issueKey of refOf.keys()) {
     jira.site.editIssue(issueKey, {}, { labels: [{ add: JIRA_SYNC_LABEL }] }, jira.appAccount.accountId);
-    for (const comment of jira.site.issue(issueKey).comments.filter((candidate) => candidate.authorId === jira.appAccount.accountId)) {
-      jira.site.updateComment(issueKey, comment.id, withAttribution(comment.body as never, ref), jira.appAccount.accountId);
-    }
   }
   for (const issueKey of [createdKey, 'DEMO-3']) {
     jira.site.editIssue(issueKey, { description: withAttribution(jira.site.issue(issueKey).description as never, refOf.get(issueKey)!) }, {}, jira.appAccount.accountId);
