@@ -116,7 +116,9 @@ describe('HTTP API: Jira sync configurations', () => {
       // As JSON text: supertest would send a bare string as a form, which the API refuses with 415 before validation.
       const response = await request(api.http).post('/v1/jira/sync-configs').set(bearer(adminKey)).set('Content-Type', 'application/json').send(JSON.stringify(body));
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ ...ERROR_SHAPE, details: expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]) });
+      expect(response.body).toMatchObject(ERROR_SHAPE);
+      // A body that is not even an object is refused as a whole; a settings object is refused naming its fields.
+      if (typeof body === 'object' && !Array.isArray(body)) expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]));
     }
     expect(await stored()).toEqual(before);
   });

@@ -212,7 +212,7 @@ describe('HTTP API: people, sign-in and sessions', () => {
     }
     expect(bodies.size).toBe(1);
     expect(JSON.parse([...bodies][0]!)).toEqual({ statusCode: 401, code: 'unauthorized', message: expect.stringContaining('sign-in failed') });
-    // Each case verifies one Argon2id hash (a dummy one when there is no account): medians within a factor of 3.
+    // Each case verifies one Argon2id hash (a dummy one when there is no account) and waits out the refusal floor.
     const medians = Object.values(timings).map((values) => [...values].sort((a, b) => a - b)[1]!);
     expect(Math.max(...medians) / Math.min(...medians)).toBeLessThan(3);
   });

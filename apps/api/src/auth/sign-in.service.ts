@@ -13,6 +13,8 @@ import { UserSessions } from './user-sessions';
 export const LOCKOUT_THRESHOLD = 10;
 /** ...for this long, unless an admin unlocks it sooner. */
 export const LOCKOUT_MINUTES = 15;
+/** No refusal is answered sooner than this after the request arrived, whichever check refused it. */
+export const REFUSAL_FLOOR_MS = 400;
 
 /**
  * The one answer to a wrong password, an unknown email or tenant, a locked or deactivated account and a wrong
@@ -62,6 +64,15 @@ export class SignInService {
    * and each one counts. Failures are written and committed before the refusal is thrown.
    */
   async signIn(request: SignInRequest): Promise<SignInResult> {
+    const started = Date.now();
+    const result = await this.check(request);
+    // The paths still differ by a transaction and an audit append (an unknown tenant has neither), which a loaded
+    // machine stretches: every refusal waits out the same floor, so its time says nothing either.
+    if (result.kind === 'refused') await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + REFUSAL_FLOOR_MS - Date.now())));
+    return result;
+  }
+
+  private async check(request: SignInRequest): Promise<SignInResult> {
     const [tenant] = await this.db.prisma.$queryRaw<{ id: string | null }[]>`SELECT tenant_id_for_sign_in(${request.tenant})::text AS id`;
     if (!tenant?.id) {
       await verifyPassword(null, request.password);
