@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { CredentialStore } from '../../libs/connectors/credential-store';
-import { CUSTODIAN_TASK_QUEUE, jiraSyncWorkflowId } from '../../libs/contracts';
+import { CUSTODIAN_TASK_QUEUE, jiraSyncStatusQuery, jiraSyncWorkflowId } from '../../libs/contracts';
 import { repoRoot } from '../../libs/config/repo-root';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
@@ -115,7 +115,10 @@ describe('Jira sync survives a worker killed mid-sync', () => {
     const encryption = new EnvelopeEncryption(keyProviderFromEnv());
     const engine = createJiraSyncEngine({ db, encryption, credentials: new CredentialStore(db, encryption), oauth: simulatorAtlassianOAuth(jira), temporal: api.temporal, taskQueue: CUSTODIAN_TASK_QUEUE, webhookBaseUrl: apiUrl });
     worker = await startTestWorker(db, { jiraSync: engine });
-    const after = await until(counts, (found) => found.links.length === ISSUES, 60_000);
+    // Links come first and an issue's comments in its own sync after; count once the sync has nothing left to do.
+    await until(counts, (found) => found.links.length === ISSUES && found.jiraComments.length >= 3, 60_000);
+    await until(() => api.temporal.workflow.getHandle(jiraSyncWorkflowId(tenantId)).query(jiraSyncStatusQuery), (status) => status.backlog === 0 && status.inFlight === 0 && !status.reconciling, 30_000);
+    const after = await counts();
     expect(after.links.map((link) => link.issue_key).sort()).toEqual(Array.from({ length: ISSUES }, (_, index) => `DEMO-${index + 1}`).sort());
     expect(new Set(after.links.map((link) => link.ticket_id)).size).toBe(ISSUES);
     expect(after.tickets).toBe(ISSUES);
