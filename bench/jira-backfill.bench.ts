@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOperatorKey } from '../apps/api/src/auth/operator-key-issuer';
 import { repoRoot } from '../libs/config/repo-root';
-import { CUSTODIAN_TASK_QUEUE, jiraSyncStatusQuery, jiraSyncWorkflowId } from '../libs/contracts';
+import { CUSTODIAN_TASK_QUEUE, JIRA_SYNC_CONCURRENCY, jiraSyncStatusQuery, jiraSyncWorkflowId } from '../libs/contracts';
 import { EnvelopeEncryption } from '../libs/crypto/envelope-encryption';
 import { LocalKeyProvider } from '../libs/crypto/local-key-provider';
 import { createPrismaClient, TenantScopedDatabase } from '../libs/db';
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     const latencies = await webhookIngest(webhook.url, PROJECTS.map((project) => project.key));
 
     const floor = needed / RATE;
-    report.push(`${ISSUES} issues in ${PROJECTS.length} projects, Jira limit ${RATE} requests/s (429 + Retry-After beyond it), sync concurrency per tenant as configured`);
+    report.push(`${ISSUES} issues in ${PROJECTS.length} projects, Jira limit ${RATE} requests/s (429 + Retry-After beyond it), ${JIRA_SYNC_CONCURRENCY} issues in flight per tenant`);
     report.push(`requests the backfill made to Jira (429s excluded): ${needed} = ${[...byRoute].map(([route, count]) => `${count} ${route}`).join(' + ')} - ${refused} answered 429`);
     report.push(`allowed rate: ${RATE} requests/s`);
     report.push(`rate-limit floor: ${needed} / ${RATE} = ${floor.toFixed(1)} s`);
