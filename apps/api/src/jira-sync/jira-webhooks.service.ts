@@ -13,8 +13,9 @@ const ISSUE_KEY = /^[A-Z][A-Z0-9_]{1,9}-[1-9][0-9]{0,9}$/;
  * A Jira webhook delivery: authenticated by the secret in its URL (hash compared in constant time) and by
  * Atlassian's JWT when it carries one, de-duplicated by X-Atlassian-Webhook-Identifier, and turned into one
  * signal to the tenant's sync workflow. No Jira call: the workflow reads the issue itself. The identifier is
- * recorded in the same transaction that signals, so a failed signal leaves no record and Atlassian's retry
- * is accepted; a second delivery of a recorded identifier is a replay (401, nothing changes).
+ * recorded and committed first and the signal sent after, so no database connection waits on Temporal; a failed
+ * signal forgets the identifier again, so Atlassian's retry is accepted. A second delivery of a recorded
+ * identifier is a replay (401, nothing changes).
  */
 @Injectable()
 export class JiraWebhooksService {
@@ -34,23 +35,35 @@ export class JiraWebhooksService {
     if (!parsed) throw unauthorized();
     const { tenantId, secret } = parsed;
     const identifier = headers.identifier?.trim();
-    await this.db.withTenant(tenantId, async (tx) => {
-      const [state] = await tx.$queryRaw<{ webhook_secret_hash: Uint8Array | null }[]>`SELECT webhook_secret_hash FROM jira_sync_states`;
-      if (!state?.webhook_secret_hash || !jiraWebhookSecretMatches(secret, state.webhook_secret_hash)) throw unauthorized();
-      if (headers.authorization && this.config.jira) {
-        const [site] = await tx.$queryRaw<{ cloud_id: string | null }[]>`SELECT cloud_id FROM jira_sites`;
-        if (!jiraWebhookSignatureValid(headers.authorization, this.config.jira.clientSecret, site?.cloud_id ?? null)) throw unauthorized();
-      }
-      if (!identifier || identifier.length > 200) throw new ApiError(400, 'validation_failed', 'X-Atlassian-Webhook-Identifier is required', [{ field: 'X-Atlassian-Webhook-Identifier', problems: ['missing or longer than 200 characters'] }]);
-      const issueKey = issueKeyOf(body);
-      const inserted = await tx.$executeRaw`INSERT INTO jira_webhook_deliveries (tenant_id, identifier, issue_key) VALUES (${tenantId}::uuid, ${identifier}, ${issueKey}) ON CONFLICT DO NOTHING`;
-      if (inserted === 0) throw unauthorized();
-      if (issueKey) await this.signals.issueChanged(tenantId, issueKey);
-    }).catch((error: unknown) => {
-      if (error instanceof ApiError) throw error;
-      this.logger.error(`Jira webhook for tenant ${tenantId} not accepted: ${(error as Error).message}`);
-      throw new ApiError(503, 'service_unavailable', 'the delivery could not be accepted now; retry later');
-    });
+    const issueKey = issueKeyOf(body);
+    await this.db
+      .withTenant(tenantId, async (tx) => {
+        const [state] = await tx.$queryRaw<{ webhook_secret_hash: Uint8Array | null }[]>`SELECT webhook_secret_hash FROM jira_sync_states`;
+        if (!state?.webhook_secret_hash || !jiraWebhookSecretMatches(secret, state.webhook_secret_hash)) throw unauthorized();
+        if (headers.authorization && this.config.jira) {
+          const [site] = await tx.$queryRaw<{ cloud_id: string | null }[]>`SELECT cloud_id FROM jira_sites`;
+          if (!jiraWebhookSignatureValid(headers.authorization, this.config.jira.clientSecret, site?.cloud_id ?? null)) throw unauthorized();
+        }
+        if (!identifier || identifier.length > 200) throw new ApiError(400, 'validation_failed', 'X-Atlassian-Webhook-Identifier is required', [{ field: 'X-Atlassian-Webhook-Identifier', problems: ['missing or longer than 200 characters'] }]);
+        const inserted = await tx.$executeRaw`INSERT INTO jira_webhook_deliveries (tenant_id, identifier, issue_key) VALUES (${tenantId}::uuid, ${identifier}, ${issueKey}) ON CONFLICT DO NOTHING`;
+        if (inserted === 0) throw unauthorized();
+      })
+      .catch((error: unknown) => this.notAccepted(tenantId, error));
+    if (!issueKey) return;
+    try {
+      await this.signals.issueChanged(tenantId, issueKey);
+    } catch (error) {
+      await this.db
+        .withTenant(tenantId, (tx) => tx.$executeRaw`DELETE FROM jira_webhook_deliveries WHERE identifier = ${identifier!}`)
+        .catch((forgetting: unknown) => this.logger.error(`Jira webhook ${identifier} for tenant ${tenantId}: signal failed and its record stays (${(forgetting as Error).message})`));
+      this.notAccepted(tenantId, error);
+    }
+  }
+
+  private notAccepted(tenantId: string, error: unknown): never {
+    if (error instanceof ApiError) throw error;
+    this.logger.error(`Jira webhook for tenant ${tenantId} not accepted: ${(error as Error).message}`);
+    throw new ApiError(503, 'service_unavailable', 'the delivery could not be accepted now; retry later');
   }
 }
 
