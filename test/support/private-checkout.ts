@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chown, cp, mkdir, mkdtemp, readdir, readFile, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../../libs/config/repo-root';
 import { BASE_DIR_FILE } from '../../libs/db/postgres-cluster-location';
@@ -15,16 +16,21 @@ export interface PrivateCheckout {
 
 /**
  * A copy of this checkout where a newcomer's `git clone` into ~ or `mktemp -d` would put it: in a folder
- * only its owner may enter. It holds libs/, the given files and node_modules (hard-linked: instant, and the
- * PostgreSQL binaries really sit inside the private folder). Made under test-output/ so the links stay on
- * node_modules' file system.
+ * only its owner may enter. It holds libs/, the given files and node_modules (hard-linked where the file system
+ * allows: instant, and the PostgreSQL binaries really sit inside the private folder; copied otherwise). Made in
+ * the OS temp folder, not inside this checkout: the checkout itself may sit in a folder another user cannot
+ * enter (CI's clone, a root's home), and the ordinary user's copy must not.
  */
 export async function privateCheckout(files: string[], owner?: { uid: number; gid: number }): Promise<PrivateCheckout> {
   const root = repoRoot();
-  await mkdir(join(root, 'test-output'), { recursive: true });
-  const home = await mkdtemp(join(root, 'test-output', 'private-home-'));
+  const home = await mkdtemp(join(tmpdir(), 'custodian-private-home-'));
   const dir = await mkdtemp(join(home, 'clone-'));
-  execFileSync('cp', ['-al', join(root, 'node_modules'), join(dir, 'node_modules')]);
+  try {
+    execFileSync('cp', ['-al', join(root, 'node_modules'), join(dir, 'node_modules')], { stdio: 'ignore' });
+  } catch {
+    await rm(join(dir, 'node_modules'), { recursive: true, force: true });
+    execFileSync('cp', ['-a', join(root, 'node_modules'), join(dir, 'node_modules')]);
+  }
   for (const file of ['package.json', 'libs', ...files]) {
     await mkdir(dirname(join(dir, file)), { recursive: true });
     await cp(join(root, file), join(dir, file), { recursive: true });
