@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error';
+import { httpUrlSetting } from './http-url-setting';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,23 +27,10 @@ export function loadGoogleConfig(env: Env, apiBaseUrl: string): GoogleConfig | n
   return {
     clientId,
     clientSecret,
-    redirectUri: httpUrl(env, 'GOOGLE_OAUTH_REDIRECT_URI') ?? `${apiBaseUrl}/v1/integrations/google/callback`,
-    apiRootUrl: withSlash(httpUrl(env, 'GOOGLE_API_ROOT_URL')),
-    oauthBaseUrl: httpUrl(env, 'GOOGLE_OAUTH_BASE_URL')?.replace(/\/+$/, ''),
+    redirectUri: httpUrlSetting(env, 'GOOGLE_OAUTH_REDIRECT_URI') ?? `${apiBaseUrl}/v1/integrations/google/callback`,
+    apiRootUrl: withSlash(httpUrlSetting(env, 'GOOGLE_API_ROOT_URL')),
+    oauthBaseUrl: httpUrlSetting(env, 'GOOGLE_OAUTH_BASE_URL')?.replace(/\/+$/, ''),
   };
-}
-
-function httpUrl(env: Env, name: string): string | undefined {
-  const value = env[name];
-  if (!value) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} is not a URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL`);
-  return value;
 }
 
 function withSlash(url: string | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error';
+import { httpUrlSetting } from './http-url-setting';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,23 +27,10 @@ export function loadJiraConfig(env: Env, apiBaseUrl: string): JiraConfig | null 
   return {
     clientId,
     clientSecret,
-    redirectUri: httpUrl(env, 'JIRA_OAUTH_REDIRECT_URI') ?? `${apiBaseUrl}/v1/integrations/jira/callback`,
-    authBaseUrl: withoutSlash(httpUrl(env, 'JIRA_AUTH_BASE_URL') ?? 'https://auth.atlassian.com'),
-    apiBaseUrl: withoutSlash(httpUrl(env, 'JIRA_API_BASE_URL') ?? 'https://api.atlassian.com'),
+    redirectUri: httpUrlSetting(env, 'JIRA_OAUTH_REDIRECT_URI') ?? `${apiBaseUrl}/v1/integrations/jira/callback`,
+    authBaseUrl: withoutSlash(httpUrlSetting(env, 'JIRA_AUTH_BASE_URL') ?? 'https://auth.atlassian.com'),
+    apiBaseUrl: withoutSlash(httpUrlSetting(env, 'JIRA_API_BASE_URL') ?? 'https://api.atlassian.com'),
   };
-}
-
-function httpUrl(env: Env, name: string): string | undefined {
-  const value = env[name];
-  if (!value) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} is not a URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL`);
-  return value;
 }
 
 function withoutSlash(url: string): string {
