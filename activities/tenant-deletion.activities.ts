@@ -5,8 +5,10 @@ import type { Notifier } from '../libs/connectors/email';
 import type { TenantCredentialRevoker } from '../libs/connectors/tenant-credential-revoker';
 import type { DeletionCertificate, DeletionStep, DeletionStepPurpose, JiraDisconnectionStep, TenantDeletionActivities } from '../libs/contracts';
 import { deletionOrder, readTenantTables, type TenantScopedDatabase } from '../libs/db';
+import { databaseErrorFacts } from '../libs/db/database-error';
 import type { JiraDisconnection } from '../libs/jira-lifecycle/jira-disconnection';
 import { JiraConnectorError } from '../libs/connectors/jira/jira-errors';
+import { whileHeartbeating } from './heartbeating';
 import { jiraActivityFailureOf } from './jira-activity-failure';
 import { deliver, evidence } from './security-desk-notices';
 import { deletionCertificateNotice, tenantDeletionNotice } from './tenant-deletion-notices';
@@ -26,8 +28,14 @@ export interface TenantDeletionActivityDependencies {
 const ACTOR = 'workflow:tenant-deletion';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Database refusals that no retry can fix: the deletion must stop and someone must look. */
-const FINAL_REFUSALS = [/is not pending deletion/, /does not exist/, /is not a tenant table/, /can never be deleted/];
+/**
+ * SQLSTATEs of the deletion functions' refusals that no retry can fix (the deletion must stop and someone must
+ * look): no such tenant (P0002), not a tenant table or a bad batch size (22023), a platform tenant or another
+ * tenant's context (42501), not pending or not begun (55000). A 55000 hinted deletion_not_due is the grace
+ * period still running by the database's clock: a retry a little later succeeds.
+ */
+const FINAL_REFUSALS = new Set(['P0002', '22023', '42501', '55000']);
+const NOT_DUE_HINT = 'deletion_not_due';
 
 export function createTenantDeletionActivities({
   db,
@@ -101,11 +109,22 @@ export function createTenantDeletionActivities({
 
     async stopTenantWorkflows({ tenantId, exceptWorkflowId }) {
       if (!UUID.test(tenantId)) throw ApplicationFailure.nonRetryable('tenant id must be a UUID', 'InvalidTenantIdError');
-      const stopped: string[] = [];
-      const running = temporal.workflow.list({ query: `TenantId = '${tenantId}' AND ExecutionStatus = 'Running'` });
-      for await (const execution of running) {
-        if (execution.workflowId === exceptWorkflowId) continue;
-        Context.current().heartbeat(execution.workflowId);
+      // A retry no longer finds the workflows an earlier attempt stopped: its heartbeats carry them.
+      const stopped = [...((Context.current().info.heartbeatDetails as string[] | undefined) ?? [])];
+      await whileHeartbeating(stopRunning, () => stopped);
+      return stopped;
+
+      async function stopRunning(): Promise<void> {
+        const running = temporal.workflow.list({ query: `TenantId = '${tenantId}' AND ExecutionStatus = 'Running'` });
+        for await (const execution of running) {
+          if (execution.workflowId === exceptWorkflowId) continue;
+          await stopOne(execution);
+          if (!stopped.includes(execution.workflowId)) stopped.push(execution.workflowId);
+          Context.current().heartbeat(stopped);
+        }
+      }
+
+      async function stopOne(execution: { workflowId: string; runId: string; type: string }): Promise<void> {
         try {
           await temporal.workflow.getHandle(execution.workflowId, execution.runId).terminate(`tenant ${tenantId} is being deleted`);
         } catch (error) {
@@ -121,9 +140,7 @@ export function createTenantDeletionActivities({
             details: { workflowType: execution.type, runId: execution.runId },
           }),
         );
-        stopped.push(execution.workflowId);
       }
-      return stopped;
     },
 
     async disconnectTenantJira({ tenantId }) {
@@ -177,13 +194,16 @@ export function createTenantDeletionActivities({
     },
 
     async deleteTenantRowsBatch({ tenantId, table }) {
-      Context.current().heartbeat(table);
-      const [row] = await refusalsAreFinal(() =>
-        db.withTenant(tenantId, (tx) =>
-          tx.$queryRaw<{ deleted: bigint }[]>`SELECT delete_tenant_batch(${tenantId}::uuid, ${table}, ${deletionBatchSize}::integer) AS deleted`,
-        ),
+      // A big batch (rows, cascades, triggers) can outlast the heartbeat timeout: beat for as long as it runs.
+      const [row] = await whileHeartbeating(
+        () =>
+          refusalsAreFinal(() =>
+            db.withTenant(tenantId, (tx) =>
+              tx.$queryRaw<{ deleted: bigint }[]>`SELECT delete_tenant_batch(${tenantId}::uuid, ${table}, ${deletionBatchSize}::integer) AS deleted`,
+            ),
+          ),
+        () => table,
       );
-      Context.current().heartbeat(table);
       return { deleted: Number(row?.deleted ?? 0) };
     },
 
@@ -243,9 +263,9 @@ async function refusalsAreFinal<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (FINAL_REFUSALS.some((refusal) => refusal.test(message))) {
-      throw ApplicationFailure.nonRetryable(message, 'TenantDeletionRefused');
+    const { sqlState, hint } = databaseErrorFacts(error);
+    if (sqlState !== undefined && FINAL_REFUSALS.has(sqlState) && hint !== NOT_DUE_HINT) {
+      throw ApplicationFailure.nonRetryable(error instanceof Error ? error.message : String(error), 'TenantDeletionRefused');
     }
     throw error;
   }

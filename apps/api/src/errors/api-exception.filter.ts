@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isTransientDatabaseError } from '../../../../libs/db/database-error';
 import { ApiError, type ApiErrorBody, type ApiErrorCode } from './api-error';
 
 const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
@@ -34,6 +35,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
+    // Every 503 asks the client to try again; Retry-After says when (RFC 9110 10.2.3).
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '2');
     response.status(body.statusCode).json(body);
   }
 
@@ -58,6 +61,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const bodyParserError = asBodyParserError(exception);
     if (bodyParserError) return bodyParserError;
+    if (isTransientDatabaseError(exception)) {
+      return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'service_unavailable', message: 'the database is unavailable for a moment; retry the request' };
+    }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal_error', message: 'internal error' };
   }
 }

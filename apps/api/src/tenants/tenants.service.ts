@@ -5,7 +5,7 @@ import { TenantScopedDatabase } from '../../../../libs/db';
 import { SECURITY_TENANT_SLUG } from '../../../../libs/security/security-tenant';
 import { ApiKeysService, type IssuedApiKeyView } from '../auth/api-keys.service';
 import { ApiError } from '../errors/api-error';
-import { isUniqueViolation } from '../platform/prisma-errors';
+import { isUniqueViolation } from '../../../../libs/db/database-error';
 
 export interface TenantView {
   id: string;

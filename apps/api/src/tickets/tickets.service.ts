@@ -19,9 +19,9 @@ import {
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { ApiError, notFound } from '../errors/api-error';
 import { APP_CONFIG } from '../platform/platform.module';
-import { isUniqueViolation } from '../platform/prisma-errors';
+import { isUniqueViolation } from '../../../../libs/db/database-error';
 import type { CreateTicketDto } from './create-ticket.dto';
-import { toTicketView, type TicketView, type WorkflowView } from './ticket.view';
+import { recordedWorkflowView, toTicketView, type TicketView, type WorkflowView } from './ticket.view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const QUERY_DEADLINE_MS = 3_000;
@@ -59,13 +59,19 @@ export class TicketsService {
     return result;
   }
 
-  async get(tenantId: string, idOrRef: string): Promise<TicketView & { workflow: WorkflowView }> {
+  /**
+   * The ticket with its intake workflow as the workflow's activity recorded it on the row: one query, no replay.
+   * Temporal is asked only when the row has no record yet (the intake has not reached its activity) or when the
+   * caller wants it live.
+   */
+  async get(tenantId: string, idOrRef: string, options: { live?: boolean } = {}): Promise<TicketView & { workflow: WorkflowView }> {
     const where = UUID.test(idOrRef) ? { id: idOrRef } : TICKET_REF_PATTERN.test(idOrRef) ? { ref: idOrRef } : undefined;
     if (!where) throw new ApiError(400, 'bad_request', 'ticket id must be a UUID or a reference like CT-000123');
     const row = await this.db.withTenant(tenantId, (tx) => tx.ticket.findFirst({ where }));
     if (!row) throw notFound('ticket');
     const ticket = toTicketView(row);
-    return { ...ticket, workflow: await this.workflowView(ticket.workflowId) };
+    const recorded = options.live ? undefined : recordedWorkflowView(row);
+    return { ...ticket, workflow: recorded ?? (await this.workflowView(ticket.workflowId)) };
   }
 
   private insertOnce(
