@@ -37,6 +37,14 @@ const { deleteTenantRowsBatch } = proxyActivities<TenantDeletionActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+// Stops the tenant's other workflows one by one, heartbeating the ones stopped so far: a worker that dies midway
+// is noticed within the heartbeat timeout and the retry carries on from its last heartbeat.
+const { stopTenantWorkflows } = proxyActivities<TenantDeletionActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 // Jira's webhooks are deleted at Jira inside this call: its 429s and 5xx are retried by the activity a few times
 // (Retry-After honoured) before it reports the step failed; a heartbeat carries the steps already taken.
 const { disconnectTenantJira } = proxyActivities<TenantDeletionActivities>({
@@ -121,7 +129,7 @@ export async function tenantDeletionWorkflow(input: TenantDeletionInput): Promis
     await activities.beginTenantDeletion({ tenantId: input.tenantId, workflowId });
     // Before the other workflows stop: Jira's Schedules would otherwise start the sync again.
     const jira = patched(TENANT_DELETION_JIRA_PATCH) ? await disconnectTenantJira({ tenantId: input.tenantId }) : undefined;
-    const stoppedWorkflows = await activities.stopTenantWorkflows({ tenantId: input.tenantId, exceptWorkflowId: workflowId });
+    const stoppedWorkflows = await stopTenantWorkflows({ tenantId: input.tenantId, exceptWorkflowId: workflowId });
     const revocations = await activities.revokeTenantCredentials({ tenantId: input.tenantId });
     const plan = await activities.planTenantDeletion({ tenantId: input.tenantId });
     progress = { plan, stepIndex: 0, sweep: 0, stoppedWorkflows, revocations, ...(jira !== undefined ? { jira } : {}) };

@@ -183,6 +183,11 @@ describe('tenant deletion workflow (time skipping, real activities and PostgreSQ
       const emailed = await prisma.platformNotification.findUniqueOrThrow({ where: { deliveryKey: `tenant-deletion/${tenantId}/certificate` } });
       expect(emailed).toMatchObject({ recipients: [REQUESTER], kind: 'tenant.deletion.certificate' });
       expect(emailed.body).toContain(`tickets: ${before.tickets}`);
+
+      // Every step that heartbeats is scheduled with a heartbeat timeout: a worker that dies in it is noticed.
+      const scheduled = ((await handle().fetchHistory()).events ?? []).map((event) => event.activityTaskScheduledEventAttributes).filter((attributes) => attributes != null);
+      const heartbeatTimeoutOf = (type: string) => scheduled.find((attributes) => attributes.activityType?.name === type)?.heartbeatTimeout?.seconds;
+      expect({ stop: Number(heartbeatTimeoutOf('stopTenantWorkflows') ?? 0) > 0, batch: Number(heartbeatTimeoutOf('deleteTenantRowsBatch') ?? 0) > 0 }).toEqual({ stop: true, batch: true });
     });
   });
 
