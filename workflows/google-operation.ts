@@ -49,9 +49,9 @@ export interface GoogleOperationConclusion {
 }
 
 /**
- * What the three Google operation workflows share: the live state behind the query, the cancel Update (only
- * while an approval is awaited) and the ending, which always leaves the ticket resolved or rejected with a
- * comment saying why.
+ * What the three Google operation workflows share: the live state behind the query and the ending, which
+ * always leaves the ticket resolved or rejected with a comment saying why. Only a workflow that waits for an
+ * approval accepts the cancel Update (acceptCancellation); the others never wait, so there is nothing to cancel.
  */
 export class GoogleOperationProgress {
   readonly state: GoogleOperationState = { step: 'checking_user', signIn: null, approvalDeadline: null, approvedBy: null, outcome: null, secretId: null, history: [] };
@@ -60,6 +60,10 @@ export class GoogleOperationProgress {
   constructor(private readonly input: GoogleOperationInput) {
     this.enter('checking_user');
     setHandler(googleOperationStateQuery, () => this.snapshot());
+  }
+
+  /** Registers the cancel Update, accepted only while an approval is awaited. */
+  acceptCancellation(): void {
     setHandler(
       cancelGoogleOperationUpdate,
       (decision) => {

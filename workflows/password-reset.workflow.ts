@@ -12,6 +12,7 @@ import { google, GoogleOperationProgress, type GoogleOperationConclusion } from 
  */
 export async function passwordResetWorkflow(input: PasswordResetInput) {
   const progress = new GoogleOperationProgress(input);
+  progress.acceptCancellation();
   let approvedBy: string | undefined;
   setHandler(
     approvePasswordResetUpdate,

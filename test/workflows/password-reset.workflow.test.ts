@@ -4,10 +4,12 @@ import type { Client as PgClient } from 'pg';
 import { CredentialStore } from '../../libs/connectors/credential-store';
 import { GoogleWorkspaceConnections } from '../../libs/connectors/google/google-workspace-connections';
 import {
+  ACCOUNT_UNLOCK_WORKFLOW,
   cancelGoogleOperationUpdate,
   googleOperationStateQuery,
   googleOperationWorkflowId,
   PASSWORD_RESET_WORKFLOW,
+  type GoogleOperationInput,
   type GoogleOperationState,
   type PasswordResetInput,
 } from '../../libs/contracts';
@@ -113,6 +115,22 @@ describe('password reset of an administrator (time skipping)', () => {
       expect(((await handle.result()) as GoogleOperationState).step).toBe('cancelled');
       expect(google.passwordsSet).toEqual([]);
       expect((await ticketOf('CT-000002')).status).toBe('rejected');
+    });
+  });
+
+  it('offers the cancel Update only on the reset, which waits; an unlock never waits and offers none', async () => {
+    await worker.runUntil(async () => {
+      const reset = await startReset('CT-000003');
+      await insertTicket(db, tenantId, 'CT-000004', 'account_unlock');
+      const unlockInput: GoogleOperationInput = { tenantId, ticketRef: 'CT-000004', userEmail: `jane@${DOMAIN}`, requestedBy: 'api-key:agent-amy', requesterId: 'api-key:0000000a-0000-4000-8000-000000000001' };
+      const unlock = await env.client.workflow.start(ACCOUNT_UNLOCK_WORKFLOW, { workflowId: googleOperationWorkflowId('account-unlock', tenantId, 'CT-000004'), taskQueue: TASK_QUEUE, args: [unlockInput] });
+      await unlock.result();
+      // What the Temporal UI lists as the workflow's Updates (the SDK's built-in metadata query).
+      const updatesOf = async (handle: typeof reset | typeof unlock) =>
+        ((await handle.query<{ definition?: { updateDefinitions?: { name?: string }[] } }>('__temporal_workflow_metadata')).definition?.updateDefinitions ?? []).map((update) => update.name);
+      expect(await updatesOf(reset)).toContain(cancelGoogleOperationUpdate.name);
+      expect(await updatesOf(unlock)).toEqual([]);
+      await reset.terminate('test over');
     });
   });
 });
