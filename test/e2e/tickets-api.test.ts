@@ -85,6 +85,28 @@ describe('HTTP API: tenants, keys and tickets end to end', () => {
     ]);
   });
 
+  it('answers a triaged ticket from PostgreSQL alone, while Temporal is unreachable; live=true asks the workflow', async () => {
+    const created = await request(api.http).post('/v1/tickets').set(bearer(agentKey)).send(newTicket).expect(201);
+    const live = await pollTicket(created.body.id, '?live=true', (body) => body.workflow.status === 'COMPLETED');
+    const recorded = await pollTicket(created.body.id, '', (body) => body.workflow.status === 'COMPLETED');
+    // What the row says is what the workflow says.
+    expect(recorded.workflow).toMatchObject({ id: created.body.workflowId, status: 'COMPLETED', state: { step: 'triaged', ticketStatus: 'triaged' } });
+    expect(recorded.workflow.state!.history.map((entry) => entry.step)).toEqual(live.workflow.state!.history.map((entry) => entry.step));
+
+    // An API whose Temporal is nowhere still answers the ticket with its workflow's state, from the row.
+    const cutOff = await startTestApi({ withWorker: false, temporalAddress: '127.0.0.1:1' });
+    try {
+      const fromRow = await request(cutOff.http).get(`/v1/tickets/${created.body.ref}`).set(bearer(auditorKey)).expect(200);
+      expect(fromRow.body).toMatchObject({ id: created.body.id, status: 'triaged', workflow: { status: 'COMPLETED', state: { step: 'triaged', ticketStatus: 'triaged' } } });
+      const asked = await request(cutOff.http).get(`/v1/tickets/${created.body.ref}?live=true`).set(bearer(auditorKey)).expect(200);
+      expect(asked.body.workflow).toEqual({ id: created.body.workflowId, status: 'UNKNOWN', state: null });
+      const bad = await request(cutOff.http).get(`/v1/tickets/${created.body.ref}?live=yes`).set(bearer(auditorKey)).expect(400);
+      expect(bad.body).toMatchObject({ ...ERROR_SHAPE, code: 'validation_failed' });
+    } finally {
+      await cutOff.close();
+    }
+  });
+
   it('finds the workflow in Temporal by its TenantId and TicketRef search attributes', async () => {
     const created = await request(api.http).post('/v1/tickets').set(bearer(agentKey)).send(newTicket).expect(201);
     const query = `TenantId = '${tenantId}' AND TicketRef = '${created.body.ref}'`;
@@ -230,6 +252,19 @@ describe('HTTP API: tenants, keys and tickets end to end', () => {
     const openapi = await request(api.http).get('/docs/openapi.json').expect(200);
     expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/tickets', '/v1/tickets/{id}', '/v1/tenants', '/health']));
   });
+
+  type TicketBody = { status: string; workflow: { status: string; state: { step: string; history: { step: string }[] } | null } };
+
+  async function pollTicket(id: string, query: string, done: (body: TicketBody) => boolean): Promise<TicketBody> {
+    const deadline = Date.now() + 20_000;
+    let body: TicketBody;
+    do {
+      body = (await request(api.http).get(`/v1/tickets/${id}${query}`).set(bearer(auditorKey)).expect(200)).body;
+      if (done(body)) return body;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } while (Date.now() < deadline);
+    return body;
+  }
 
   async function ticketCount(): Promise<number> {
     return api.prisma.$transaction(async (tx) => {

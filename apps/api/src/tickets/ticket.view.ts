@@ -1,4 +1,5 @@
 import type { TicketIntakeState } from '../../../../libs/contracts';
+import type { Prisma } from '../../../../libs/db';
 
 export interface TicketView {
   id: string;
@@ -21,8 +22,18 @@ export interface WorkflowView {
   id: string;
   /** Temporal's execution status (RUNNING, COMPLETED, ...), or UNKNOWN when Temporal cannot be reached. */
   status: string;
-  /** The workflow's own state from its query; null when it could not answer in time. */
+  /** The workflow's own state (recorded on the ticket by its activity, or from its query); null when it could not answer in time. */
   state: TicketIntakeState | null;
+}
+
+/** The intake workflow as its activity recorded it on the ticket row; undefined while the row has no record yet. */
+export function recordedWorkflowView(row: {
+  workflowId: string;
+  intakeWorkflowStatus: string | null;
+  intakeWorkflowState: Prisma.JsonValue | null;
+}): WorkflowView | undefined {
+  if (!row.intakeWorkflowStatus || !row.intakeWorkflowState) return undefined;
+  return { id: row.workflowId, status: row.intakeWorkflowStatus, state: row.intakeWorkflowState as unknown as TicketIntakeState };
 }
 
 export function toTicketView(row: {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
@@ -8,6 +8,7 @@ import { ApiRoute } from '../platform/api-route.decorator';
 import { idempotencyKeyOf } from '../platform/idempotency-key';
 import { versionEtag } from '../platform/if-match';
 import { CreateTicketDto } from './create-ticket.dto';
+import { TicketReadQueryDto } from './ticket-read-query.dto';
 import { TicketResponse, TicketWithWorkflowResponse } from './ticket-responses';
 import { TicketsService } from './tickets.service';
 
@@ -48,13 +49,22 @@ export class TicketsController {
   @Get(':id')
   @TenantRoles(ANY_TENANT_ROLE)
   @ApiRoute({
-    summary: 'A ticket with the live state of its workflow (by id or CT- reference)',
-    description: "The ticket and its intake workflow's execution status and state. The ETag header is the ticket's version, for PATCH's If-Match.",
+    summary: 'A ticket with the state of its workflow (by id or CT- reference)',
+    description:
+      "The ticket and its intake workflow's execution status and state, as the workflow's activity recorded them on the ticket (read from PostgreSQL alone); until it has, and with live=true, Temporal is asked. The ETag header is the ticket's version, for PATCH's If-Match.",
     success: { status: 200, description: 'The ticket with its workflow', type: TicketWithWorkflowResponse },
-    errors: [{ status: 404, description: 'No such ticket in this tenant' }],
+    errors: [
+      { status: 400, description: 'The id is neither a UUID nor a CT- reference, or live is not true or false' },
+      { status: 404, description: 'No such ticket in this tenant' },
+    ],
   })
-  async get(@CurrentTenant() caller: TenantPrincipal, @Param('id') id: string, @Res({ passthrough: true }) response: Response) {
-    const ticket = await this.tickets.get(caller.tenantId, id);
+  async get(
+    @CurrentTenant() caller: TenantPrincipal,
+    @Param('id') id: string,
+    @Query() query: TicketReadQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const ticket = await this.tickets.get(caller.tenantId, id, { live: query.live === 'true' });
     // What PATCH's If-Match compares against.
     response.setHeader('ETag', versionEtag(ticket.version));
     return ticket;
