@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   onExit((done) => void stopAll().then(done));
 
   let databaseUrl = process.env.DATABASE_URL;
-  let ownerUrl = process.env.DATABASE_OWNER_URL;
+  let ownerUrl: string | undefined;
   if (databaseUrl) {
     databaseUrl = postgresUrl(process.env, 'DATABASE_URL');
     ownerUrl = postgresUrl(process.env, 'DATABASE_OWNER_URL');

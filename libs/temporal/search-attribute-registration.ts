@@ -18,7 +18,7 @@ export async function ensureSearchAttributes(
 ): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   const log = options.log ?? ((line: string) => console.log(line));
-  let lastProblem = '';
+  let lastProblem: string;
   for (;;) {
     try {
       const missing = await missingAttributes(connection, namespace);

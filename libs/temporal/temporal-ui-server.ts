@@ -88,7 +88,7 @@ export async function startTemporalUiServer(opts: TemporalUiServerOptions): Prom
     ]);
   } catch (error) {
     await stop();
-    throw new Error(`The Temporal UI server (${binary}) did not start: ${(error as Error).message}\n${output.join('\n')}`);
+    throw new Error(`The Temporal UI server (${binary}) did not start: ${(error as Error).message}\n${output.join('\n')}`, { cause: error });
   }
   log(`Temporal Web UI at ${url}${opts.codecEndpoint ? `, decoding through ${opts.codecEndpoint} with the browser's credentials` : ''}`);
   return { url, pid: child.pid!, stop };

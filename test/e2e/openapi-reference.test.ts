@@ -4,6 +4,7 @@ import type { AccessRule } from '../../apps/api/src/auth/access.decorators';
 import { registeredRoutes } from '../../apps/api/src/platform/openapi-document';
 import { startTestApi, type TestApi } from '../support/test-api';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the OpenAPI document is walked as untyped JSON
 type Json = Record<string, any>;
 
 /** Routes left out of the reference on purpose, each with why. None today: HTML pages are documented as text/html. */

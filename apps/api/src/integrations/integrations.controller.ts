@@ -10,6 +10,7 @@ import { GoogleConnectService } from './google-connect.service';
 import { DisconnectedIntegrationResponse, IntegrationResponse } from './integration-responses';
 import { JiraConnectService } from './jira-connect.service';
 
+// eslint-disable-next-line no-useless-assignment -- read only in a parameter decorator, which the rule does not see
 const PROVIDERS = ['google', 'jira'] as const;
 const INTEGRATION_READERS: readonly TenantRole[] = ['admin', 'auditor'];
 
