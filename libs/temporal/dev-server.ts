@@ -28,6 +28,8 @@ export interface TemporalDevServerOptions {
   namespace?: string;
   /** Remote codec the Web UI calls to decode payloads in the browser, sending the browser's cookies. */
   uiCodecEndpoint?: string;
+  /** The frontend's port, e.g. to restart a server at the address its clients know (any free one when unset). */
+  port?: number;
   /** The Web UI's port (any free one when unset). */
   uiPort?: number;
   headless?: boolean;
@@ -51,7 +53,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
       return await startOnce(cli, opts, log);
     } catch (error) {
       // freePort() only says a port was free a moment ago: retry when another process took it meanwhile.
-      if (!(error instanceof PortTakenError) || attempt === portAttempts) throw error;
+      if (!(error instanceof PortTakenError) || attempt === portAttempts || opts.port !== undefined) throw error;
       log(`port taken while starting the Temporal dev server, retrying on other ports`);
     }
   }
@@ -61,7 +63,7 @@ class PortTakenError extends Error {}
 
 async function startOnce(cli: string, opts: TemporalDevServerOptions, log: LogLine): Promise<TemporalDevServer> {
   const namespace = opts.namespace ?? 'default';
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless'];
   args.push('--db-filename', opts.dbFilename, '--namespace', namespace, '--log-level', 'warn');
   for (const { name, type } of CUSTODIAN_SEARCH_ATTRIBUTES) {
