@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { appendAuditEvent, type AuditOutcome } from '../libs/audit';
 import { GoogleConnectorError } from '../libs/connectors/google/google-errors';
+import { outsideCallSignal } from '../libs/connectors/outside-call-cancellation';
 import type { GoogleCallResult } from '../libs/connectors/google/google-directory-records';
 import type { GoogleOperationInput } from '../libs/contracts';
 import type { TenantScopedDatabase, TenantTransaction } from '../libs/db';
@@ -24,6 +25,11 @@ export async function auditedGoogleCall<T extends GoogleCallResult>(
   try {
     result = await call();
   } catch (error) {
+    if (outsideCallSignal()?.aborted) {
+      // Cancelled with the request in flight: Google may or may not have acted, and the trail says so.
+      await auditGoogleOperationStep(db, input, action, 'failure', { error: 'CancelledInFlight' });
+      throw error;
+    }
     if (!(error instanceof GoogleConnectorError)) throw error;
     await auditGoogleOperationStep(db, input, action, 'failure', { error: error.type, status: error.status ?? null });
     throw activityFailureOf(error);

@@ -8,6 +8,7 @@ import type { JiraSyncEngine } from '../libs/jira-sync/jira-sync-engine';
 import type { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
 import type { SecurityDeskConfig } from '../libs/security/security-desk-config';
 import { createBreachActivities } from './breach.activities';
+import { cancellingOutsideCalls } from './cancellable-outside-calls';
 import { createGoogleOperationActivities } from './google-operation.activities';
 import { createJiraDisconnectActivities } from './jira-disconnect.activities';
 import { createJiraSyncActivities } from './jira-sync.activities';
@@ -42,7 +43,7 @@ export interface ActivityDependencies {
 
 /** Every activity the worker registers, built over its dependencies. */
 export function createActivities(deps: ActivityDependencies) {
-  return {
+  return cancellingOutsideCalls({
     ...createTicketActivities(deps),
     ...createSecurityReportActivities(deps),
     ...createBreachActivities(deps),
@@ -53,5 +54,5 @@ export function createActivities(deps: ActivityDependencies) {
     ...createRetentionActivities(deps),
     ...createJiraSyncActivities(deps),
     ...createJiraDisconnectActivities(deps),
-  };
+  });
 }

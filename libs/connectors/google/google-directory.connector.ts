@@ -1,5 +1,6 @@
 import { admin_directory_v1, type MethodOptions } from '@googleapis/admin';
 import type { Secret } from '../../crypto/secret';
+import { abortReasonOr, outsideCallSignal } from '../outside-call-cancellation';
 import type { GoogleAppPassword, GoogleCallResult, GoogleDirectoryUser, GoogleUserOAuthGrant } from './google-directory-records';
 import { googleApiError, GoogleConnectorError } from './google-errors';
 import { googleHttpFailureOf, headerOf } from './google-http-failure';
@@ -144,9 +145,11 @@ export class GoogleDirectoryConnector {
           timeout: REQUEST_TIMEOUT_MS,
           // Node's fetch rather than node-fetch, which gaxios would load through a dynamic import.
           fetchImplementation: fetch,
+          signal: outsideCallSignal(),
         });
         return { data: response.data, requestId: headerOf(response.headers, 'x-goog-request-id') ?? null };
       } catch (error) {
+        if (outsideCallSignal()?.aborted) throw abortReasonOr(error);
         const failure = googleHttpFailureOf(error);
         if (!failure) throw error;
         if (failure.status === 401 && tokensUsed.length === 1) {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Version3Client, type Version3Models } from 'jira.js';
+import { abortReasonOr, outsideCallSignal } from '../outside-call-cancellation';
 import { jiraApiError } from './jira-errors';
 import { headerOf, jiraHttpFailureOf } from './jira-http-failure';
 import type { JiraTokenSource } from './jira-token-source';
@@ -191,6 +192,7 @@ export class JiraSite {
         const data = await lastResponse.run(heard, () => request(this.clientFor(token)));
         return { data, requestId: headerOf(heard.headers, 'x-arequestid') ?? null };
       } catch (error) {
+        if (outsideCallSignal()?.aborted) throw abortReasonOr(error);
         const failure = jiraHttpFailureOf(error);
         if (!failure) throw error;
         if (failure.status === 401 && tokensUsed.length === 1) {
@@ -219,7 +221,7 @@ const lastResponse = new AsyncLocalStorage<HeardResponse>();
 
 class ResponseHeaderClient extends Version3Client {
   override async sendRequestFullResponse<T>(requestConfig: Parameters<Version3Client['sendRequestFullResponse']>[0]) {
-    const response = await super.sendRequestFullResponse<T>(requestConfig);
+    const response = await super.sendRequestFullResponse<T>({ ...requestConfig, signal: outsideCallSignal() ?? requestConfig.signal });
     const heard = lastResponse.getStore();
     if (heard) heard.headers = response.headers;
     return response;

@@ -37,6 +37,8 @@ export interface GoogleWorkspaceSimulator {
   users: Map<string, SimulatedUser>;
   /** Every request in arrival order, secrets redacted. */
   requests: RecordedRequest[];
+  /** Requests whose caller hung up before the answer was sent (an aborted call). */
+  abandoned: RecordedRequest[];
   /** The passwords users.update set, in order, for assertions: Google would never show them. */
   passwordsSet: { userKey: string; password: string; changePasswordAtNextLogin: unknown }[];
   /** Queue scripted answers for matching requests; each is used once, then normal service resumes. */
@@ -65,6 +67,7 @@ export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimu
   const oauth = new SimulatedGoogleOAuth(oauthClient, options.consent ?? { domain }, options.accessTokenLifetimeSeconds ?? 3600);
   const users = new Map((options.users ?? seedUsers(domain)).map((user) => [user.primaryEmail.toLowerCase(), user]));
   const requests: RecordedRequest[] = [];
+  const abandoned: RecordedRequest[] = [];
   const passwordsSet: GoogleWorkspaceSimulator['passwordsSet'] = [];
   const scripts = new ScriptedResponses();
   const delays: { matcher: RequestMatcher; ms: number }[] = [];
@@ -75,11 +78,15 @@ export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimu
       const exchange = await readExchange(request);
       const recorded = recordOf(exchange);
       requests.push(recorded);
+      response.once('close', () => {
+        if (!response.writableFinished) abandoned.push(recorded);
+      });
       response.setHeader('x-goog-request-id', randomBytes(8).toString('hex'));
       const delay = delays.findIndex(({ matcher }) => requestMatches(matcher, recorded));
       if (delay >= 0) {
         const [{ ms }] = delays.splice(delay, 1);
-        await new Promise((resolve) => setTimeout(resolve, ms));
+        // Unref'd: a stalled answer nobody waits for any more does not keep the test process alive.
+        await new Promise((resolve) => setTimeout(resolve, ms).unref());
       }
       const hooked = answerHooks.findIndex(({ matcher }) => requestMatches(matcher, recorded));
       if (hooked >= 0) holdAnswer(response, answerHooks.splice(hooked, 1)[0].hook);
@@ -199,6 +206,7 @@ export async function startGoogleWorkspaceSimulator(options: GoogleWorkspaceSimu
     oauth,
     users,
     requests,
+    abandoned,
     passwordsSet,
     failNext: (matcher, ...responses) => scripts.add(matcher, responses),
     delayNext: (matcher, ms) => delays.push({ matcher, ms }),

@@ -71,6 +71,8 @@ export interface JiraCloudSimulator {
   rateLimit: SimulatedRateLimit;
   /** Every request in arrival order, secrets redacted. */
   requests: RecordedRequest[];
+  /** Requests whose caller hung up before the answer was sent (an aborted call). */
+  abandoned: RecordedRequest[];
   /** The REST writes among them (create, edit, transition, comment, attachment, property, webhook); searches are reads. */
   writes(): RecordedRequest[];
   /** Queue scripted answers for matching requests; each is used once, then normal service resumes. */
@@ -124,6 +126,7 @@ export async function startJiraCloudSimulator(options: JiraCloudSimulatorOptions
   for (const site of sites.values()) site.onEvent((event) => webhooks.onSiteEvent(site, event));
   const rateLimit = new SimulatedRateLimit();
   const requests: RecordedRequest[] = [];
+  const abandoned: RecordedRequest[] = [];
   const faults = new ScriptedJiraFaults();
   const delays: { matcher: RequestMatcher; ms: number }[] = [];
   const answerHooks: { matcher: RequestMatcher; hook: () => Promise<void> }[] = [];
@@ -133,9 +136,13 @@ export async function startJiraCloudSimulator(options: JiraCloudSimulatorOptions
       const exchange = await readJiraExchange(request);
       const recorded = recordOf(exchange);
       requests.push(recorded);
+      response.once('close', () => {
+        if (!response.writableFinished) abandoned.push(recorded);
+      });
       response.setHeader('x-arequestid', randomUUID());
       const delay = delays.findIndex(({ matcher }) => requestMatches(matcher, recorded));
-      if (delay >= 0) await new Promise((resolve) => setTimeout(resolve, delays.splice(delay, 1)[0].ms));
+      // Unref'd: a stalled answer nobody waits for any more does not keep the test process alive.
+      if (delay >= 0) await new Promise((resolve) => setTimeout(resolve, delays.splice(delay, 1)[0].ms).unref());
       const hooked = answerHooks.findIndex(({ matcher }) => requestMatches(matcher, recorded));
       if (hooked >= 0) holdAnswer(response, answerHooks.splice(hooked, 1)[0].hook);
       const fault = faults.take(recorded);
@@ -210,6 +217,7 @@ export async function startJiraCloudSimulator(options: JiraCloudSimulatorOptions
     webhooks,
     rateLimit,
     requests,
+    abandoned,
     writes: () => requests.filter((request) => request.path.startsWith('/ex/jira/') && request.method !== 'GET' && !request.path.endsWith('/search/jql')),
     failNext: (matcher, ...list) => faults.add(matcher, list),
     delayNext: (matcher, ms) => delays.push({ matcher, ms }),
