@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../../libs/config/repo-root';
 import { startEmbeddedPostgres, type PostgresInstance } from '../../libs/db/embedded-postgres';
@@ -12,6 +12,8 @@ import { freePort } from '../../libs/config/free-port';
  */
 export interface RestartableServer {
   stop(): Promise<void>;
+  /** Ends it the way a crash does (no clean shutdown); start() brings it back. */
+  crash(): Promise<void>;
   start(): Promise<void>;
   /** Stops it when it runs; for teardown. */
   close(): Promise<void>;
@@ -35,6 +37,12 @@ export async function startRestartableTemporal(kind: TemporalServerKind, dir: st
     address: server.address,
     async stop() {
       await server?.stop();
+      server = undefined;
+    },
+    async crash() {
+      if (!server) return;
+      process.kill(server.pid, 'SIGKILL');
+      await server.stop();
       server = undefined;
     },
     async start() {
@@ -65,6 +73,14 @@ export async function startRestartablePostgres(dir: string): Promise<Restartable
     superuserUrl,
     async stop() {
       await instance?.stop();
+      instance = undefined;
+    },
+    async crash() {
+      if (!instance) return;
+      // Immediate shutdown (SIGQUIT to the postmaster): sessions cut, no checkpoint, crash recovery at the next start.
+      const postmasterPid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      process.kill(postmasterPid, 'SIGQUIT');
+      await instance.stop();
       instance = undefined;
     },
     async start() {
