@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, type Client, type ScheduleDescription, type ScheduleOverlapPolicy } from '@temporalio/client';
-import type { Duration, SearchAttributePair } from '@temporalio/common';
+import type { Duration, SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 
 /** A Schedule that starts a workflow every so often: what the code says it should be. */
@@ -19,7 +19,7 @@ export type EnsuredSchedule = 'created' | 'updated' | 'unchanged';
 
 /**
  * Makes the Schedule match its definition: creates it when missing, updates it when its interval, workflow,
- * task queue, arguments or policies differ (a release changed them, or someone edited it by hand), and leaves it
+ * task queue, arguments, the started workflows' search attributes or policies differ (a release changed them, or someone edited it by hand), and leaves it
  * alone otherwise, so its pause state, history and next run survive a worker restart. Safe when several workers
  * start at once: a lost creation race falls through to the comparison.
  */
@@ -64,7 +64,17 @@ function matches(current: ScheduleDescription, definition: WorkflowScheduleDefin
     current.action.workflowType === definition.workflowType &&
     current.action.taskQueue === definition.taskQueue &&
     JSON.stringify(current.action.args ?? []) === JSON.stringify(definition.args) &&
+    searchAttributesText(pairsOf(current.action.typedSearchAttributes)) === searchAttributesText(definition.typedSearchAttributes ?? []) &&
     current.policies.overlap === definition.overlap &&
     current.policies.catchupWindow === msToNumber(definition.catchupWindow)
   );
+}
+
+function pairsOf(attributes: SearchAttributePair[] | TypedSearchAttributes | undefined): SearchAttributePair[] {
+  return Array.isArray(attributes) ? attributes : (attributes?.getAll() ?? []);
+}
+
+/** Search attributes in one comparable form: sorted `name=value` pairs. */
+function searchAttributesText(pairs: SearchAttributePair[]): string {
+  return JSON.stringify(pairs.map((pair) => `${pair.key.name}=${JSON.stringify(pair.value)}`).sort());
 }
