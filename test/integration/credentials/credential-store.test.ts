@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { Client as PgClient } from 'pg';
 import { AUDIT_SIGNING_KEY_ID } from '../../../libs/audit/audit-head-signer';
-import { AccessTokenCache, IntegrationNotConnectedError } from '../../../libs/connectors/access-token-cache';
 import { CredentialStore, type TokenSet } from '../../../libs/connectors/credential-store';
 import { DecryptionFailedError, EnvelopeEncryption, KeyVersionInUseError, LocalKeyProvider, Secret } from '../../../libs/crypto';
 import { retireKeyVersion, rewrapDataKeys } from '../../../libs/crypto/kek-rotation';
@@ -125,38 +124,5 @@ describe('credential store: envelope-encrypted OAuth tokens in PostgreSQL', () =
     expect(keys.rows[0].n).toBe(0);
     const actions = await db.withTenant(tenantId, (tx) => tx.auditEvent.findMany({ orderBy: { seq: 'asc' }, select: { action: true } }));
     expect(actions.map((event) => event.action)).toEqual(['integration.connected', 'integration.needs_reconsent', 'integration.disconnected']);
-  });
-
-  describe('access tokens in memory', () => {
-    it('refreshes once for many concurrent callers when under 60 s remain, storing the rotated set first', async () => {
-      const tenantId = await insertTenant(owner);
-      const now = Date.now();
-      await store.save(tenantId, 'google', 'acme.example', { ...tokens('old-access', 'old-refresh'), expiresAt: new Date(now + 30_000) }, 'test');
-      const cache = new AccessTokenCache(store, () => now);
-      const refreshedWith: string[] = [];
-      const refresh = async (current: TokenSet): Promise<TokenSet> => {
-        refreshedWith.push(current.refreshToken!.reveal());
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        return { ...tokens('new-access', 'new-refresh'), expiresAt: new Date(now + 3600_000) };
-      };
-      const results = await Promise.all(Array.from({ length: 10 }, () => cache.accessToken(tenantId, 'google', refresh, 'test')));
-      expect(results).toEqual(Array(10).fill('new-access'));
-      expect(refreshedWith).toEqual(['old-refresh']);
-      const stored = await store.load(tenantId, 'google');
-      expect(stored!.tokens.refreshToken!.reveal()).toBe('new-refresh');
-      expect(await cache.accessToken(tenantId, 'google', refresh, 'test')).toBe('new-access');
-      expect(refreshedWith).toHaveLength(1);
-    });
-
-    it('uses a stored token with more than 60 s left without refreshing, and says when nothing is connected', async () => {
-      const tenantId = await insertTenant(owner);
-      const now = Date.now();
-      await store.save(tenantId, 'jira', 'acme.atlassian.net', { ...tokens('valid-access', 'r'), expiresAt: new Date(now + 61_000) }, 'test');
-      const cache = new AccessTokenCache(store, () => now);
-      const refresh = jest.fn();
-      expect(await cache.accessToken(tenantId, 'jira', refresh, 'test')).toBe('valid-access');
-      expect(refresh).not.toHaveBeenCalled();
-      await expect(cache.accessToken(tenantId, 'google', refresh, 'test')).rejects.toThrow(IntegrationNotConnectedError);
-    });
   });
 });
