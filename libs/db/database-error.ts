@@ -22,6 +22,13 @@ const CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'S
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 /** Prisma Client codes for the same: can't reach, timed out, connection closed, too many connections. */
 const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2037']);
+/**
+ * The one connection failure that carries no code at all: node-postgres rejects the queries of a connection whose
+ * socket closed before the server answered (a server crash, an immediate shutdown) with a plain Error of this
+ * fixed text (pg/lib/client.js), which Prisma's adapter passes through as it is. It is the client library's own
+ * constant, not a server message.
+ */
+const PG_CONNECTION_ENDED = 'Connection terminated unexpectedly';
 
 export function databaseErrorFacts(error: unknown): DatabaseErrorFacts {
   const facts: DatabaseErrorFacts = { connectionLost: false };
@@ -42,6 +49,7 @@ export function databaseErrorFacts(error: unknown): DatabaseErrorFacts {
       if (typeof record.hint === 'string') facts.hint ??= record.hint;
     }
     if (typeof record.code === 'string' && (SOCKET_CODES.has(record.code) || PRISMA_CONNECTION_CODES.has(record.code))) facts.connectionLost = true;
+    if (value instanceof Error && value.constructor === Error && value.message === PG_CONNECTION_ENDED && record.code === undefined) facts.connectionLost = true;
     visit(record.cause);
     visit((record.meta as Record<string, unknown> | undefined)?.driverAdapterError);
   };

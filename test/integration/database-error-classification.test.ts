@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import { issueTenantKey } from '../../apps/api/src/auth/api-key-format';
@@ -6,6 +9,7 @@ import { freePort } from '../../libs/config/free-port';
 import { createPrismaClient, TenantScopedDatabase, type PrismaClient } from '../../libs/db';
 import { databaseErrorFacts, isTransientDatabaseError, isUniqueViolation } from '../../libs/db/database-error';
 import { markDeletionRequestedWeekAgo } from '../support/deletion-clock';
+import { startRestartablePostgres } from '../support/restartable-servers';
 import { startTestApi } from '../support/test-api';
 import { appPrisma, insertTenant, ownerConnection, superuserConnection, testEnv } from '../support/test-environment';
 
@@ -109,6 +113,27 @@ describe('database errors classified by SQLSTATE', () => {
       await Promise.all([a.end(), b.end()]);
     }
   });
+
+  it('retries queries cut off by a server crash, which node-postgres reports without any code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custodian-crash-classification-'));
+    const postgres = await startRestartablePostgres(dir);
+    const crashing = createPrismaClient(postgres.appUrl, { poolSize: 2 });
+    try {
+      await crashing.$queryRaw`SELECT 1`;
+      const cutOff = [crashing.$queryRaw`SELECT pg_sleep(10)`.catch((error: unknown) => error), crashing.$transaction((tx) => tx.$queryRaw`SELECT pg_sleep(10)`).catch((error: unknown) => error)];
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await postgres.crash();
+      for (const error of await Promise.all(cutOff)) {
+        expect(error).toBeInstanceOf(Error);
+        expect(isTransientDatabaseError(error)).toBe(true);
+      }
+      expect(isTransientDatabaseError(await crashing.$queryRaw`SELECT 1`.catch((error: unknown) => error))).toBe(true);
+    } finally {
+      await crashing.$disconnect();
+      await postgres.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('retries when nothing listens (connection refused), and the API answers 503 with Retry-After rather than 500', async () => {
     const url = new URL(testEnv().databaseUrl);
