@@ -62,6 +62,15 @@ export class AuditHeadSigner {
     return this.mac(sql, head.tenantId, headMessage(head), true);
   }
 
+  /**
+   * Makes the tenant's next signature free of I/O: its key row read (or created) and its plaintext unwrapped
+   * into the cache, so a writer can do this before it locks the head rather than while holding the lock.
+   */
+  async prepare(sql: AuditSql, tenantId: string): Promise<void> {
+    const row = await this.keyRow(sql, tenantId, true);
+    await this.keys.withKey(row, contextOf(tenantId), () => undefined);
+  }
+
   checkpointMac(sql: AuditSql, checkpoint: SignedCheckpointFields): Promise<Buffer> {
     return this.mac(sql, checkpoint.tenantId, checkpointMessage(checkpoint), true);
   }

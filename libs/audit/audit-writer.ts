@@ -22,6 +22,13 @@ export interface AppendedAuditEvent {
   hash: Buffer;
 }
 
+/** The tenant's chain head as audit_lock_head() returns it, locked by the caller's transaction until it ends. */
+export interface LockedAuditHead {
+  last_seq: bigint;
+  last_hash: Uint8Array | null;
+  event_at: Date;
+}
+
 /**
  * Appends one event inside the caller's tenant transaction, so the event and the change it records commit
  * or roll back together. Locking the tenant's chain head first makes concurrent writers queue: seq stays
@@ -33,12 +40,34 @@ export async function appendAuditEvent(
   tenantId: string,
   event: AuditEventInput,
 ): Promise<AppendedAuditEvent> {
-  const details = event.details ?? {};
-  // Round-trip through canonical JSON now, so what is hashed is exactly what jsonb will give back.
-  const storedDetails = JSON.parse(canonicalJson(details)) as Record<string, unknown>;
-  const [head] = await tx.$queryRaw<{ last_seq: bigint; last_hash: Uint8Array | null; event_at: Date }[]>`
+  await prepareAuditAppend(tx, tenantId);
+  const [head] = await tx.$queryRaw<LockedAuditHead[]>`
     SELECT last_seq, last_hash, event_at FROM audit_lock_head(${tenantId}::uuid)`;
   if (!head) throw new Error('audit head could not be locked');
+  return appendAuditEventAtHead(tx, tenantId, head, event);
+}
+
+/**
+ * Readies the tenant's signing key (its row read, or created on the first event; its plaintext unwrapped by the
+ * KMS into the cache) before any lock is taken, so the signature made while the head is locked costs neither a
+ * query nor a KMS call. Free when the key is cached already.
+ */
+export function prepareAuditAppend(tx: TenantTransaction, tenantId: string): Promise<void> {
+  return signerOf(tx).prepare(transactionSql(tx), tenantId);
+}
+
+/**
+ * Appends one event to a head the caller's transaction has just locked with audit_lock_head() (for instance in
+ * the statement that wrote the change the event records), and signs the new head, in one statement.
+ */
+export async function appendAuditEventAtHead(
+  tx: TenantTransaction,
+  tenantId: string,
+  head: LockedAuditHead,
+  event: AuditEventInput,
+): Promise<AppendedAuditEvent> {
+  // Round-trip through canonical JSON now, so what is hashed is exactly what jsonb will give back.
+  const storedDetails = JSON.parse(canonicalJson(event.details ?? {})) as Record<string, unknown>;
   const seq = Number(head.last_seq) + 1;
   const target = event.target ?? null;
   const hash = auditEventHash(head.last_hash, {
@@ -51,15 +80,17 @@ export async function appendAuditEvent(
     details: storedDetails,
     at: head.event_at,
   });
+  const mac = await signerOf(tx).headMac(transactionSql(tx), { tenantId, seq, hash, at: head.event_at });
   await tx.$executeRaw`
-    INSERT INTO audit_events (tenant_id, seq, actor, action, target, outcome, details, at, prev_hash, hash)
-    VALUES (${tenantId}::uuid, ${seq}, ${event.actor}, ${event.action}, ${target}, ${event.outcome},
-            ${JSON.stringify(storedDetails)}::jsonb, ${head.event_at}, ${head.last_hash}, ${hash})`;
+    SELECT audit_append_signed(${tenantId}::uuid, ${seq}::bigint, ${event.actor}, ${event.action}, ${target}, ${event.outcome},
+                               ${JSON.stringify(storedDetails)}::jsonb, ${head.event_at}::timestamptz, ${head.last_hash}, ${hash}, ${mac})`;
+  return { seq, at: head.event_at, hash };
+}
+
+function signerOf(tx: TenantTransaction) {
   const signer = auditHeadSignerOf(tx);
   if (!signer) throw new Error('audit events are appended inside TenantScopedDatabase.withTenant, which signs the chain head');
-  const mac = await signer.headMac(transactionSql(tx), { tenantId, seq, hash, at: head.event_at });
-  await tx.$executeRaw`SELECT audit_sign_head(${tenantId}::uuid, ${seq}::bigint, ${mac})`;
-  return { seq, at: head.event_at, hash };
+  return signer;
 }
 
 /** A Prisma transaction as the signer's SQL runner. */

@@ -12,6 +12,8 @@ export interface FakeKmsServer {
   requestCounts(): Record<string, number>;
   totalRequests(): number;
   resetCounts(): void;
+  /** Answers every later request this many milliseconds late, as a distant or overloaded KMS would. */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -27,9 +29,11 @@ export async function startFakeKms(options: { region?: string; account?: string 
   const keys = new FakeKmsKeys(region, options.account ?? '111122223333');
   const counts: Record<string, number> = {};
   const handlers = kmsHandlers(keys);
+  let latencyMs = 0;
 
   const server = createServer((request, response) => {
     readBody(request)
+      .then((raw) => new Promise<string>((resolve) => setTimeout(() => resolve(raw), latencyMs)))
       .then((raw) => {
         const target = String(request.headers['x-amz-target'] ?? '');
         const operation = target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : '';
@@ -64,6 +68,9 @@ export async function startFakeKms(options: { region?: string; account?: string 
     totalRequests: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
     resetCounts: () => {
       for (const operation of Object.keys(counts)) delete counts[operation];
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

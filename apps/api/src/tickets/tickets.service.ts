@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash } from 'node:crypto';
-import { appendAuditEvent } from '../../../../libs/audit';
+import { appendAuditEventAtHead, prepareAuditAppend, type LockedAuditHead } from '../../../../libs/audit';
 import type { AppConfig } from '../../../../libs/config/app-config';
 import {
   formatTicketRef,
@@ -95,26 +95,27 @@ export class TicketsService {
           return { ticket: toTicketView(existing), replayed: true };
         }
       }
-      // The tenant row lock serialises numbering: refs are consecutive and never reused.
-      const tenant = await tx.tenant.update({ where: { id: tenantId }, data: { lastTicketNumber: { increment: 1 } } });
-      const ref = formatTicketRef(tenant.lastTicketNumber);
-      const row = await tx.ticket.create({
-        data: {
-          tenantId,
-          ref,
-          type: request.type,
-          status: 'new',
-          summary: request.summary,
-          description: request.description ?? null,
-          priority: request.priority,
-          requester: request.requester,
-          assignee: request.assignee ?? null,
-          workflowId: ticketIntakeWorkflowId(tenantId, ref),
-          idempotencyKey: idempotencyKey ?? null,
-          requestFingerprint: idempotencyKey ? fingerprint : null,
-        },
-      });
-      await appendAuditEvent(tx, tenantId, {
+      // Before any lock: the signing key's row and plaintext, so nothing below waits on the KMS.
+      await prepareAuditAppend(tx, tenantId);
+      // The tenant row lock serialises numbering: refs are consecutive and never reused. From here to the commit
+      // every ticket of this tenant waits, so what follows is two statements: the ticket with the audit head
+      // lock (taken after the counter, the order of every writer that holds both), then the signed event.
+      const [numbered] = await tx.$queryRaw<{ last_ticket_number: number }[]>`
+        UPDATE tenants SET last_ticket_number = last_ticket_number + 1 WHERE id = ${tenantId}::uuid RETURNING last_ticket_number`;
+      if (!numbered) throw notFound('tenant');
+      const ref = formatTicketRef(numbered.last_ticket_number);
+      const [row] = await tx.$queryRaw<(InsertedTicket & LockedAuditHead)[]>`
+        WITH inserted AS (
+          INSERT INTO tickets (tenant_id, ref, type, status, summary, description, priority, requester, assignee, workflow_id, idempotency_key, request_fingerprint)
+          VALUES (${tenantId}::uuid, ${ref}, ${request.type}, 'new', ${request.summary}, ${request.description ?? null}::text, ${request.priority},
+                  ${request.requester}, ${request.assignee ?? null}::text, ${ticketIntakeWorkflowId(tenantId, ref)},
+                  ${idempotencyKey ?? null}::text, ${idempotencyKey ? fingerprint : null}::text)
+          RETURNING *)
+        SELECT inserted.id::text AS id, inserted.ref, inserted.type, inserted.status, inserted.summary, inserted.description, inserted.priority,
+               inserted.requester, inserted.assignee, inserted.workflow_id AS "workflowId", inserted.version, inserted.created_at AS "createdAt",
+               inserted.updated_at AS "updatedAt", head.last_seq, head.last_hash, head.event_at
+        FROM inserted, LATERAL audit_lock_head(inserted.tenant_id) AS head`;
+      await appendAuditEventAtHead(tx, tenantId, row, {
         actor: actor.auditActor,
         action: 'ticket.created',
         target: ref,
@@ -176,6 +177,9 @@ export class TicketsService {
     }
   }
 }
+
+/** The ticket columns the insert returns, named as toTicketView reads them. */
+type InsertedTicket = Parameters<typeof toTicketView>[0];
 
 /** Field order and defaults must not change the fingerprint of the same request. */
 function canonicalRequest(request: CreateTicketDto) {
