@@ -75,7 +75,7 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ...body, userEmail: 'not-an-email' }).expect(400);
     await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ...body, ticketRef: 'CT-999999' }).expect(404);
 
-    const first = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).set('Idempotency-Key', 'reset-1').send(body).expect(202);
+    const first = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send(body).expect(202);
     expect(first.body).toMatchObject({ kind: 'password-reset', workflowId: expect.stringMatching(/^password-reset\/.+\/CT-\d{6}$/), statusUrl: `/v1/password-resets/${ticketRef}` });
     expect(first.headers.location).toBe(first.body.statusUrl);
     const again = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send(body).expect(200);
@@ -192,6 +192,22 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     expect(offboarded).toMatchObject({ status: 'COMPLETED', state: { step: 'completed' } });
     expect(Object.keys(offboarded.state).sort()).toEqual(['history', 'outcome', 'step']);
     expect(google.users.get(`sam@${DOMAIN}`)).toMatchObject({ suspended: true, signOuts: 1 });
+  });
+
+  it('reads no Idempotency-Key on the Google operation starts, and says so: the ticket is what makes a repeat safe', async () => {
+    const body = { ticketRef: await openTicket('account_unlock'), userEmail: `olly@${DOMAIN}` };
+    // A key the tickets route would refuse as malformed, then another one: neither changes the answer.
+    const first = await request(api.http).post('/v1/account-unlocks').set(bearer(keys.agent)).set('Idempotency-Key', 'not a key!').send(body).expect(202);
+    const again = await request(api.http).post('/v1/account-unlocks').set(bearer(keys.agent)).set('Idempotency-Key', 'another-key').send(body).expect(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.workflowId).toBe(first.body.workflowId);
+
+    const document = (await request(api.http).get('/docs/openapi.json').expect(200)).body;
+    for (const path of ['/v1/password-resets', '/v1/account-unlocks', '/v1/access-changes']) {
+      const start = document.paths[path].post;
+      expect([path, (start.parameters ?? []).map((parameter: { name: string }) => parameter.name)]).toEqual([path, []]);
+      expect(start.description).toContain('the header is not read): the ticket is the key');
+    }
   });
 
   it('disconnects by revoking the grant at Google first; operations then fail asking for consent again', async () => {

@@ -1,15 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, type TenantPrincipal } from '../auth/principal';
 import { ApiError } from '../errors/api-error';
 import { ApiRoute } from '../platform/api-route.decorator';
-import { idempotencyKeyOf } from '../platform/idempotency-key';
 import { GoogleOperationResponse } from './google-operation-responses';
 import { AccessChangeRequestDto } from './access-change-request.dto';
-import { answerStarted } from './google-operation.response';
+import { answerStarted, TICKET_IS_THE_IDEMPOTENCY_KEY } from './google-operation.response';
 import { GoogleOperationsService } from './google-operations.service';
 
 @ApiTags('google-operations')
@@ -23,7 +22,7 @@ export class AccessChangesController {
   @TenantRoles(AGENT_OR_HIGHER)
   @ApiRoute({
     summary: "Change a Workspace user's access for a ticket: suspend, unsuspend, sign out, revoke app access",
-    description: 'Starts the access change workflow for the ticket; its actions run in the order given. Location is the statusUrl.',
+    description: 'Starts the access change workflow for the ticket; its actions run in the order given. Location is the statusUrl.' + TICKET_IS_THE_IDEMPOTENCY_KEY,
     success: [
       { status: 202, description: 'Started; follow statusUrl', type: GoogleOperationResponse },
       { status: 200, description: 'This ticket already has this change (Idempotent-Replayed: true); here it is', type: GoogleOperationResponse },
@@ -34,14 +33,11 @@ export class AccessChangesController {
       { status: 409, description: 'The ticket has a different change, or is closed' },
     ],
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Optional: the ticket already makes a repeat return the same change' })
   async start(
     @CurrentTenant() caller: TenantPrincipal,
     @Body() body: AccessChangeRequestDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    idempotencyKeyOf(idempotencyKey);
     if (body.actions.includes('suspend') && body.actions.includes('unsuspend')) {
       throw new ApiError(400, 'validation_failed', 'actions cannot both suspend and unsuspend the user');
     }

@@ -1,14 +1,13 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, type TenantPrincipal } from '../auth/principal';
 import { ApiRoute } from '../platform/api-route.decorator';
-import { idempotencyKeyOf } from '../platform/idempotency-key';
 import { GoogleOperationResponse } from './google-operation-responses';
 import { GoogleOperationRequestDto } from './google-operation-request.dto';
-import { answerStarted } from './google-operation.response';
+import { answerStarted, TICKET_IS_THE_IDEMPOTENCY_KEY } from './google-operation.response';
 import { GoogleOperationsService } from './google-operations.service';
 
 @ApiTags('google-operations')
@@ -23,7 +22,7 @@ export class AccountUnlocksController {
   @ApiRoute({
     summary: "Lift a Workspace user's suspension for a ticket (never one Google imposed for abuse)",
     description:
-      'Starts the account unlock workflow for the ticket: it looks the user up and lifts a suspension an administrator imposed; a suspension Google imposed is left alone and the operation fails saying so. Location is the statusUrl.',
+      'Starts the account unlock workflow for the ticket: it looks the user up and lifts a suspension an administrator imposed; a suspension Google imposed is left alone and the operation fails saying so. Location is the statusUrl.' + TICKET_IS_THE_IDEMPOTENCY_KEY,
     success: [
       { status: 202, description: 'Started; follow statusUrl', type: GoogleOperationResponse },
       { status: 200, description: 'This ticket already has this unlock (Idempotent-Replayed: true); here it is', type: GoogleOperationResponse },
@@ -33,14 +32,11 @@ export class AccountUnlocksController {
       { status: 409, description: 'The ticket has a different unlock, or is closed' },
     ],
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Optional: the ticket already makes a repeat return the same unlock' })
   async start(
     @CurrentTenant() caller: TenantPrincipal,
     @Body() body: GoogleOperationRequestDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    idempotencyKeyOf(idempotencyKey);
     return answerStarted(response, await this.operations.start('account-unlock', caller, { ticketRef: body.ticketRef, userEmail: body.userEmail, parameters: {} }));
   }
 

@@ -1,14 +1,13 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, MANAGER_OR_HIGHER, type TenantPrincipal } from '../auth/principal';
 import { ApiRoute } from '../platform/api-route.decorator';
-import { idempotencyKeyOf } from '../platform/idempotency-key';
 import { RequestOrigin } from '../platform/request-origin.decorator';
 import { AwaitingApprovalResponse, GoogleOperationResponse } from './google-operation-responses';
-import { answerStarted } from './google-operation.response';
+import { answerStarted, TICKET_IS_THE_IDEMPOTENCY_KEY } from './google-operation.response';
 import { GoogleOperationsService } from './google-operations.service';
 import { PasswordResetRequestDto } from './password-reset-request.dto';
 import { PasswordResetsQueryDto } from './password-resets-query.dto';
@@ -25,7 +24,7 @@ export class PasswordResetsController {
   @ApiRoute({
     summary: "Reset a Workspace user's password for a ticket; the user must change it at next sign-in, always",
     description:
-      "Starts the password reset workflow for the ticket: it looks the user up, waits for a manager's approval when the user is an administrator, sets a random temporary password with changePasswordAtNextLogin and puts the password behind a one-time link (GET the statusUrl for it). Users of org units declared as SSO are refused. Location is the statusUrl.",
+      "Starts the password reset workflow for the ticket: it looks the user up, waits for a manager's approval when the user is an administrator, sets a random temporary password with changePasswordAtNextLogin and puts the password behind a one-time link (GET the statusUrl for it). Users of org units declared as SSO are refused. Location is the statusUrl." + TICKET_IS_THE_IDEMPOTENCY_KEY,
     success: [
       { status: 202, description: 'Started; follow statusUrl', type: GoogleOperationResponse },
       { status: 200, description: 'This ticket already has this reset (Idempotent-Replayed: true); here it is', type: GoogleOperationResponse },
@@ -35,14 +34,11 @@ export class PasswordResetsController {
       { status: 409, description: 'The ticket has a different reset, or is closed' },
     ],
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Optional: the ticket already makes a repeat return the same reset' })
   async start(
     @CurrentTenant() caller: TenantPrincipal,
     @Body() body: PasswordResetRequestDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    idempotencyKeyOf(idempotencyKey);
     const started = await this.operations.start('password-reset', caller, { ticketRef: body.ticketRef, userEmail: body.userEmail, parameters: { signOut: body.signOut } });
     return answerStarted(response, started);
   }
