@@ -9,6 +9,7 @@ import { codecCors } from './codec/codec-cors';
 import { ApiExceptionFilter, asBodyParserError } from './errors/api-exception.filter';
 import { requireJsonBodies } from './errors/json-content-type';
 import { screenRequestInput } from './errors/request-input-screen';
+import { answerUnparsableRequests } from './errors/unparsable-request';
 import { createValidationPipe } from './errors/validation-pipe';
 import { buildOpenApiDocument } from './platform/openapi-document';
 import { serveTenantPage } from './tenant-page/serve-tenant-page';
@@ -39,6 +40,7 @@ export async function createApiApp(dependencies: PlatformDependencies): Promise<
   serveTenantPage(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
+  answerUnparsableRequests(app.getHttpServer());
   app.enableShutdownHooks();
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Response } from 'express';
 import { isTransientDatabaseError } from '../../../../libs/db/database-error';
 import { ApiError, type ApiErrorBody, type ApiErrorCode } from './api-error';
+import { asExpressClientError } from './express-client-error';
 
 const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
   400: 'bad_request',
@@ -37,7 +38,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     // Every 503 asks the client to try again; Retry-After says when (RFC 9110 10.2.3).
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '2');
-    response.status(body.statusCode).json(body);
+    // Stated, because a static file's refusal (416, 412) comes after its own Content-Type was set.
+    response.status(body.statusCode).type('application/json').json(body);
   }
 
   private toBody(exception: unknown): ApiErrorBody {
@@ -61,6 +63,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const bodyParserError = asBodyParserError(exception);
     if (bodyParserError) return bodyParserError;
+    const expressClientError = asExpressClientError(exception);
+    if (expressClientError) return expressClientError;
     if (isTransientDatabaseError(exception)) {
       return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'service_unavailable', message: 'the database is unavailable for a moment; retry the request' };
     }
@@ -70,8 +74,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
 /** express.json() failures (bad JSON, too large, wrong charset) are the client's fault, never a 500. */
 export function asBodyParserError(exception: unknown): ApiErrorBody | undefined {
-  if (typeof exception !== 'object' || exception === null || !('type' in exception)) return undefined;
-  const { type } = exception as { type: unknown };
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { type, status, errno } = exception as { type?: unknown; status?: unknown; errno?: unknown };
+  // A body that does not inflate by its Content-Encoding: body-parser marks zlib's own error 400 but gives it no type.
+  if (type === undefined && status === 400 && typeof errno === 'number') {
+    return { statusCode: 400, code: 'bad_request', message: 'request body could not be decoded by its Content-Encoding' };
+  }
   switch (type) {
     case 'entity.parse.failed':
       return { statusCode: 400, code: 'malformed_json', message: 'request body is not valid JSON' };
