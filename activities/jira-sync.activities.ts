@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { appendAuditEvent } from '../libs/audit';
 import { JiraConnectorError } from '../libs/connectors/jira/jira-errors';
-import type { JiraSyncActivities, JiraSyncItem } from '../libs/contracts';
+import type { JiraAppliedIssuesPages, JiraSyncActivities, JiraSyncItem } from '../libs/contracts';
 import type { TenantScopedDatabase } from '../libs/db';
 import type { JiraSyncEngine } from '../libs/jira-sync/jira-sync-engine';
 import { JIRA_SYNC_ACTOR } from '../libs/jira-sync/jira-pair-sync';
@@ -28,6 +28,26 @@ export function createJiraSyncActivities({ db, jiraSync }: JiraSyncActivityDepen
     refreshJiraWebhooks: (tenantId) => failuresMapped(() => engine().sites.refreshWebhooks(tenantId)),
     planJiraReconcile: (tenantId) => failuresMapped(() => engine().sites.plan(tenantId)),
     findChangedJiraIssues: (tenantId, jql, pageToken) => failuresMapped(() => engine().sites.changedIssues(tenantId, jql, pageToken)),
+    async applyChangedJiraIssues(tenantId, jql, pageToken) {
+      // Progress rides on the heartbeats: a retry after a killed worker goes on after the last page applied.
+      const context = Context.current();
+      let progress = context.info.heartbeatDetails as JiraAppliedIssuesPages | undefined;
+      const beat = setInterval(() => context.heartbeat(progress), HEARTBEAT_EVERY_MS);
+      try {
+        return await engine().issuePages.apply(tenantId, jql, pageToken, progress, (committed) => {
+          progress = committed;
+          context.heartbeat(progress);
+        });
+      } catch (error) {
+        throw activityFailureOf(error);
+      } finally {
+        clearInterval(beat);
+      }
+    },
+    takeJiraWebhookDeliveries: (tenantId) => {
+      const { workflowExecution, activityId } = Context.current().info;
+      return engine().deliveries.take(tenantId, `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`);
+    },
     completeJiraReconcile: (tenantId, startedAt) => failuresMapped(() => engine().sites.complete(tenantId, startedAt)),
     signalJiraSync: ({ tenantId, tick }) => engine().signals.tick(tenantId, tick),
 

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, ContinueAsNew, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, ContinueAsNew, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   JIRA_SYNC_CONCURRENCY,
   jiraIssueChangedSignal,
@@ -7,6 +7,7 @@ import {
   jiraSyncItemKey,
   jiraSyncStatusQuery,
   jiraTicketChangedSignal,
+  jiraWebhookDeliveriesSignal,
   type JiraChangedIssuesPage,
   type JiraSyncActivities,
   type JiraSyncCarriedState,
@@ -35,6 +36,13 @@ const tickActivities = proxyActivities<JiraSyncActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
+/**
+ * Histories recorded before these changes replay the old way: a reconciliation that found issues page by page
+ * and synced each alone, and no webhook deliveries taken from the table when a reconciliation starts.
+ */
+const BULK_SEARCH_PAGES_PATCH = 'jira-sync-bulk-search-pages';
+const WEBHOOK_DELIVERY_TABLE_PATCH = 'jira-sync-webhook-delivery-table';
+
 /** A revoked grant stops the sync where the Temporal UI shows it; an admin connects Jira again. */
 const STOPPING_FAILURES = new Set(['JiraReconsentRequired', 'JiraScopesRefused', 'JiraNotConnected']);
 
@@ -62,6 +70,8 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
   let lastError = carried.lastError;
   let reconcileRequested = carried.reconcileRequested;
   let refreshRequested = carried.refreshRequested;
+  let deliveriesPending = carried.deliveriesPending ?? false;
+  let takingDeliveries = false;
   let reconciling = false;
   let stopping: ApplicationFailure | undefined;
 
@@ -74,7 +84,9 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
   setHandler(jiraTicketChangedSignal, ({ ticketId }) => enqueue({ ticketId }));
   setHandler(jiraReconcileSignal, () => void (reconcileRequested = true));
   setHandler(jiraRefreshWebhooksSignal, () => void (refreshRequested = true));
-  setHandler(jiraSyncStatusQuery, () => ({ backlog: queue.size + inFlight.size, inFlight: inFlight.size, reconciling, counters: { ...counters }, lastError }));
+  setHandler(jiraWebhookDeliveriesSignal, () => void (deliveriesPending = true));
+  // Webhook deliveries signalled and not yet in the queue count as one more item waiting.
+  setHandler(jiraSyncStatusQuery, () => ({ backlog: queue.size + inFlight.size + (deliveriesPending || takingDeliveries ? 1 : 0), inFlight: inFlight.size, reconciling, counters: { ...counters }, lastError }));
 
   const failed = (error: unknown): void => {
     const cause = error instanceof ActivityFailure ? error.cause : error;
@@ -110,9 +122,25 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
   };
   const running = new Set<Promise<void>>();
 
+  /** Committed webhook deliveries into the queue, batch after batch. */
+  const takeDeliveries = async () => {
+    deliveriesPending = false;
+    takingDeliveries = true;
+    try {
+      for (;;) {
+        const taken = await tickActivities.takeJiraWebhookDeliveries(tenantId);
+        for (const issueKey of taken.issueKeys) enqueue({ issueKey });
+        if (!taken.more) return;
+      }
+    } finally {
+      takingDeliveries = false;
+    }
+  };
+
   /** Syncs everything queued now (and what arrives meanwhile) until nothing is queued or running. */
   const drain = async () => {
     for (;;) {
+      if (deliveriesPending) await takeDeliveries();
       startReady(running);
       if (running.size === 0) return;
       await Promise.race(running);
@@ -123,7 +151,7 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
   const carryOn = (reconcile?: JiraSyncCarriedState['reconcile']) =>
     continueAsNew<typeof jiraSyncWorkflow>({
       tenantId,
-      carried: { queue: [...queue.values()], reconcileRequested, refreshRequested, counters, lastError, reconcile },
+      carried: { queue: [...queue.values()], reconcileRequested, refreshRequested, counters, lastError, reconcile, ...(deliveriesPending ? { deliveriesPending } : {}) },
     });
 
   const reconcile = async (resume?: JiraSyncCarriedState['reconcile']) => {
@@ -136,15 +164,25 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
       if (resume) {
         ({ startedAt, jql, pageToken, failuresBefore } = resume);
       } else {
+        // Deliveries whose signal was lost (the API died after committing them) are applied at the latest now.
+        if (patched(WEBHOOK_DELIVERY_TABLE_PATCH)) await takeDeliveries();
         const plan = await siteActivities.planJiraReconcile(tenantId);
         for (const ticketId of plan.ticketIds) enqueue({ ticketId });
         ({ startedAt, jql } = plan);
         failuresBefore = counters.failures;
       }
       while (jql) {
-        const page: JiraChangedIssuesPage = await siteActivities.findChangedJiraIssues(tenantId, jql, pageToken);
-        for (const issueKey of page.issueKeys) enqueue({ issueKey });
-        pageToken = page.nextPageToken;
+        if (patched(BULK_SEARCH_PAGES_PATCH)) {
+          // New issues become tickets in bulk inside the activity; only what needs a pair sync is queued.
+          const applied = await siteActivities.applyChangedJiraIssues(tenantId, jql, pageToken);
+          counters.synced += applied.created;
+          for (const issueKey of applied.issueKeys) enqueue({ issueKey });
+          pageToken = applied.nextPageToken;
+        } else {
+          const page: JiraChangedIssuesPage = await siteActivities.findChangedJiraIssues(tenantId, jql, pageToken);
+          for (const issueKey of page.issueKeys) enqueue({ issueKey });
+          pageToken = page.nextPageToken;
+        }
         // Sync as pages arrive, so a backfill of thousands of issues keeps the queue small; a long one goes on in
         // a new run (same search, same page token) before the history grows too large.
         await drain();
@@ -166,7 +204,7 @@ export async function jiraSyncWorkflow(input: JiraSyncInput): Promise<void> {
 
   let resumeReconcile = carried.reconcile;
   for (;;) {
-    await condition(() => queue.size > 0 || reconcileRequested || refreshRequested || resumeReconcile !== undefined || workflowInfo().continueAsNewSuggested);
+    await condition(() => queue.size > 0 || deliveriesPending || reconcileRequested || refreshRequested || resumeReconcile !== undefined || workflowInfo().continueAsNewSuggested);
     if (workflowInfo().continueAsNewSuggested && running.size === 0 && !resumeReconcile) await carryOn();
     try {
       if (resumeReconcile) {

@@ -51,6 +51,8 @@ export interface JiraSyncCarriedState {
   lastError: string | null;
   /** A reconciliation that continued as new part-way: where its search goes on. */
   reconcile?: { startedAt: string; jql: string | null; pageToken: string | null; failuresBefore: number };
+  /** Webhook deliveries were committed and not yet taken into the queue. */
+  deliveriesPending?: boolean;
 }
 
 export interface JiraSyncCounters {
@@ -63,10 +65,12 @@ export interface JiraSyncCounters {
 export const jiraIssueChangedSignal = defineSignal<[{ issueKey: string }]>('jiraIssueChanged');
 export const jiraTicketChangedSignal = defineSignal<[{ ticketId: string }]>('jiraTicketChanged');
 export const jiraReconcileSignal = defineSignal<[]>('jiraReconcile');
+/** Webhook deliveries were committed (jira_webhook_deliveries): the workflow takes them into its queue. */
+export const jiraWebhookDeliveriesSignal = defineSignal<[]>('jiraWebhookDeliveries');
 export const jiraRefreshWebhooksSignal = defineSignal<[]>('jiraRefreshWebhooks');
 
 export interface JiraSyncWorkflowStatus {
-  /** Pairs waiting plus pairs being synced. */
+  /** Pairs waiting plus pairs being synced (webhook deliveries signalled but not yet taken count as one waiting). */
   backlog: number;
   inFlight: number;
   reconciling: boolean;
@@ -98,6 +102,20 @@ export interface JiraChangedIssuesPage {
   nextPageToken: string | null;
 }
 
+/**
+ * Search pages applied in bulk: issues new to Custodian became tickets (`created`); `issueKeys` still need a
+ * pair sync each (changed linked issues, new ones with comments or attachments, an issue whose link a crash lost).
+ */
+export interface JiraAppliedIssuesPages extends JiraChangedIssuesPage {
+  created: number;
+}
+
+/** Webhook deliveries taken from the table into the workflow's queue; `more` when a full batch was taken. */
+export interface JiraTakenDeliveries {
+  issueKeys: string[];
+  more: boolean;
+}
+
 /** A reconciliation pass: the search's start time becomes the watermark once everything found is synced. */
 export interface JiraReconcilePlan {
   startedAt: string;
@@ -113,6 +131,10 @@ export interface JiraSyncActivities {
   refreshJiraWebhooks(tenantId: string): Promise<void>;
   planJiraReconcile(tenantId: string): Promise<JiraReconcilePlan>;
   findChangedJiraIssues(tenantId: string, jql: string, pageToken: string | null): Promise<JiraChangedIssuesPage>;
+  /** Searches from the page token on and applies what it finds in bulk, a few pages per call. */
+  applyChangedJiraIssues(tenantId: string, jql: string, pageToken: string | null): Promise<JiraAppliedIssuesPages>;
+  /** Marks a batch of committed webhook deliveries taken (retry-safe) and returns their issues. */
+  takeJiraWebhookDeliveries(tenantId: string): Promise<JiraTakenDeliveries>;
   completeJiraReconcile(tenantId: string, startedAt: string): Promise<void>;
   syncJiraPair(tenantId: string, item: JiraSyncItem): Promise<JiraPairSyncResult>;
   /** From the Schedules' tick workflow: signal-with-start the tenant's sync workflow. */

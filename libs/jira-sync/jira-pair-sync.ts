@@ -22,6 +22,7 @@ import type { TenantScopedDatabase, TenantTransaction } from '../db';
 import { setTicketChangeContext } from '../tickets/ticket-change-context';
 import { attributedJiraDocument, jiraDocumentToText, textToJiraDocument, unattributedText } from './jira-document-text';
 import { jiraValueOf, sidesAgree, toCustodian, toJira, valueHash, type JiraIssueFieldsRead, type TicketFieldsRead } from './jira-field-values';
+import { newTicketOfIssue, type SyncedHashes } from './jira-new-ticket';
 import type { JiraAttachmentSync } from './jira-attachment-sync';
 import type { JiraRawResponses } from './jira-raw-responses';
 import { JiraSyncRetry } from './jira-sync-retry';
@@ -35,7 +36,6 @@ export const TICKET_ISSUE_PROPERTY = 'custodian.ticket';
 
 const ISSUE_FIELDS = ['summary', 'description', 'status', 'priority', 'issuetype', 'assignee', 'updated', 'project', 'comment', 'reporter', 'attachment'];
 
-type SyncedHashes = Partial<Record<TicketEditableField, { c: string; j: string }>>;
 
 interface LinkRow {
   id: string;
@@ -385,23 +385,7 @@ export class JiraPairSync {
 
   /** An issue of a configured project with no ticket yet (a new Jira issue, or the first backfill) becomes one. */
   private async createTicketFor(tenantId: string, issue: JiraIssue, projectKey: string, settings: JiraSyncSettings): Promise<LinkRow | undefined> {
-    const values = Object.fromEntries(TICKET_EDITABLE_FIELDS.map((field) => [field, jiraValueOf(field, issue.fields)])) as TicketFieldsRead;
-    const mapped = (field: 'status' | 'priority' | 'type', fallback: string) => {
-      const result = toCustodian(settings, field, values[field]);
-      return result.ok && result.value ? result.value : fallback;
-    };
-    const fields: TicketFieldsRead = {
-      summary: (values.summary ?? issue.key).slice(0, 200),
-      description: values.description,
-      status: mapped('status', 'new'),
-      priority: mapped('priority', 'normal'),
-      type: mapped('type', 'general'),
-      assignee: settings.assigneeByEmail ? values.assignee : null,
-    };
-    // What the ticket starts with counts as synced, except where Jira's value had no mapping (then Jira's
-    // next change of it is compared against nothing and reported).
-    const synced: SyncedHashes = {};
-    for (const field of TICKET_EDITABLE_FIELDS) synced[field] = { c: valueHash(fields[field]), j: valueHash(values[field]) };
+    const { fields, synced } = newTicketOfIssue(issue.key, issue.fields, settings);
     return this.options.db.withTenant(tenantId, async (tx) => {
       const existing = await linkWhere(tx, 'issue', issue.id!);
       if (existing) return existing;

@@ -24,6 +24,21 @@ export class JiraRawResponses {
     );
   }
 
+  /** Several answers in one transaction (a search page, kept issue by issue so each is found by its key). */
+  async keepAll(tenantId: string, stateId: string, responses: { operation: string; issueKey: string | null; requestId: string | null; body: unknown }[]): Promise<void> {
+    if (responses.length === 0) return;
+    const row = await this.db.withTenant(tenantId, (tx) => tx.dataKey.findFirst({ where: { integrationId: stateId } }));
+    if (!row) throw new Error('the Jira sync state has no data key');
+    const dataKey = storedDataKeyOf(row);
+    const ciphertexts = await Promise.all(responses.map((response) => this.encryption.encrypt(JSON.stringify(response.body ?? null), { tenantId, integrationId: stateId, purpose: PURPOSE }, dataKey)));
+    await this.db.withTenant(tenantId, (tx) =>
+      tx.$executeRaw`INSERT INTO jira_raw_responses (tenant_id, data_key_id, operation, issue_key, jira_request_id, ciphertext)
+                     SELECT ${tenantId}::uuid, ${row.id}::uuid, r.operation, r.issue_key, r.request_id, r.ciphertext
+                     FROM unnest(${responses.map((response) => response.operation)}::text[], ${responses.map((response) => response.issueKey)}::text[],
+                                 ${responses.map((response) => response.requestId)}::text[], ${ciphertexts}::text[]) AS r (operation, issue_key, request_id, ciphertext)`,
+    );
+  }
+
   /** The newest responses kept for an issue, decrypted (operations and tests). */
   async forIssue(tenantId: string, stateId: string, issueKey: string): Promise<{ operation: string; requestId: string | null; body: unknown }[]> {
     const rows = await this.db.withTenant(tenantId, (tx) =>

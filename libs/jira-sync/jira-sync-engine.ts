@@ -7,15 +7,19 @@ import type { EnvelopeEncryption } from '../crypto/envelope-encryption';
 import type { TenantScopedDatabase } from '../db';
 import { TicketAttachmentStore } from '../tickets/ticket-attachment-store';
 import { JiraAttachmentSync } from './jira-attachment-sync';
+import { JiraIssuePages } from './jira-issue-pages';
 import { JiraPairSync } from './jira-pair-sync';
 import { JiraRawResponses } from './jira-raw-responses';
 import { JiraSiteSync } from './jira-site-sync';
 import { JiraSyncSignals } from './jira-sync-signals';
 import { JiraSyncStateStore } from './jira-sync-state-store';
+import { JiraWebhookDeliveries } from './jira-webhook-deliveries';
 
 export interface JiraSyncEngine {
   pairs: JiraPairSync;
   sites: JiraSiteSync;
+  issuePages: JiraIssuePages;
+  deliveries: JiraWebhookDeliveries;
   states: JiraSyncStateStore;
   signals: JiraSyncSignals;
 }
@@ -42,6 +46,8 @@ export function createJiraSyncEngine(options: {
   return {
     pairs: new JiraPairSync({ db, connections, states, raw, attachments: new JiraAttachmentSync({ db, attachments: new TicketAttachmentStore(db, encryption), maxBytes: options.attachmentMaxBytes ?? 10 * 1024 * 1024 }) }),
     sites: new JiraSiteSync({ db, connections, states, raw, signals, webhookBaseUrl: options.webhookBaseUrl }),
+    issuePages: new JiraIssuePages({ db, connections, states, raw }),
+    deliveries: new JiraWebhookDeliveries(db),
     states,
     signals,
   };

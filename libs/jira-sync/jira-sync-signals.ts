@@ -5,12 +5,12 @@ import {
   JIRA_SYNC_TICK_WORKFLOW,
   JIRA_SYNC_WORKFLOW,
   JIRA_WEBHOOK_REFRESH_INTERVAL,
-  jiraIssueChangedSignal,
   jiraReconcileScheduleId,
   jiraReconcileSignal,
   jiraRefreshWebhooksSignal,
   jiraSyncWorkflowId,
   jiraTicketChangedSignal,
+  jiraWebhookDeliveriesSignal,
   jiraWebhookRefreshScheduleId,
   TENANT_ID_SEARCH_ATTRIBUTE,
   type JiraSyncInput,
@@ -29,12 +29,13 @@ export class JiraSyncSignals {
     private readonly taskQueue: string,
   ) {}
 
-  issueChanged(tenantId: string, issueKey: string): Promise<void> {
-    return this.send(tenantId, (options) => this.client.workflow.signalWithStart(JIRA_SYNC_WORKFLOW, { ...options, signal: jiraIssueChangedSignal, signalArgs: [{ issueKey }] }));
-  }
-
   ticketChanged(tenantId: string, ticketId: string): Promise<void> {
     return this.send(tenantId, (options) => this.client.workflow.signalWithStart(JIRA_SYNC_WORKFLOW, { ...options, signal: jiraTicketChangedSignal, signalArgs: [{ ticketId }] }));
+  }
+
+  /** Webhook deliveries were committed for the tenant: the workflow takes them from the table. */
+  deliveriesCommitted(tenantId: string): Promise<void> {
+    return this.send(tenantId, (options) => this.client.workflow.signalWithStart(JIRA_SYNC_WORKFLOW, { ...options, signal: jiraWebhookDeliveriesSignal, signalArgs: [] }));
   }
 
   tick(tenantId: string, tick: JiraSyncTick): Promise<void> {

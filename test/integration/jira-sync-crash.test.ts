@@ -104,7 +104,8 @@ describe('Jira sync survives a worker killed mid-sync', () => {
 
   it('finishes a backfill interrupted by SIGKILL with every issue linked once and every comment copied once', async () => {
     child = await startWorkerProcess();
-    const killed = killWhenJiraAnswers(child, { method: 'GET', path: /\/issue\/DEMO-6$/ });
+    // The backfill's search page carries every issue's fields: the worker dies while Jira answers it.
+    const killed = killWhenJiraAnswers(child, { method: 'POST', path: /\/search\/jql$/ });
     await api.temporal.workflow.signalWithStart('jiraSyncWorkflow', { workflowId: jiraSyncWorkflowId(tenantId), taskQueue: CUSTODIAN_TASK_QUEUE, args: [{ tenantId }], signal: 'jiraReconcile', signalArgs: [] });
     await until(async () => killed(), Boolean, 30_000);
     expect(killed()).toBe(true);

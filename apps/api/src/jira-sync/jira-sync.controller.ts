@@ -25,7 +25,7 @@ export class JiraSyncController {
   @ApiRoute({
     summary: 'Receives a Jira dynamic-webhook delivery (registered by the sync; not for API callers)',
     description:
-      "Jira calls this URL, which the sync registered with a secret token in its path; the delivery must also carry Atlassian's signature and a delivery identifier not seen before. An accepted delivery is a signal to the tenant's sync workflow, which fetches the issue itself.",
+      "Jira calls this URL, which the sync registered with a secret token in its path; the delivery must also carry Atlassian's signature and a delivery identifier not seen before. An accepted delivery is committed and answered at once; the tenant's sync workflow takes it from there and fetches the issue itself.",
     success: { status: 202, description: 'Accepted for the sync', type: WebhookAcceptedResponse },
     errors: [
       { status: 400, description: 'X-Atlassian-Webhook-Identifier is missing or too long' },

@@ -5,29 +5,30 @@ import { JiraSyncSignals } from '../../../../libs/jira-sync/jira-sync-signals';
 import { jiraWebhookSecretMatches, parseJiraWebhookToken } from '../../../../libs/jira-sync/jira-webhook-secret';
 import { ApiError } from '../errors/api-error';
 import { APP_CONFIG } from '../platform/platform.module';
+import { JiraDeliverySignaller } from './jira-delivery-signaller';
 import { jiraWebhookSignatureValid } from './jira-webhook-signature';
 
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]{1,9}-[1-9][0-9]{0,9}$/;
 
 /**
  * A Jira webhook delivery: authenticated by the secret in its URL (hash compared in constant time) and by
- * Atlassian's JWT when it carries one, de-duplicated by X-Atlassian-Webhook-Identifier, and turned into one
- * signal to the tenant's sync workflow. No Jira call: the workflow reads the issue itself. The identifier is
- * recorded and committed first and the signal sent after, so no database connection waits on Temporal; a failed
- * signal forgets the identifier again, so Atlassian's retry is accepted. A second delivery of a recorded
- * identifier is a replay (401, nothing changes).
+ * Atlassian's JWT when it carries one, de-duplicated by X-Atlassian-Webhook-Identifier, and committed with its
+ * issue key in one short transaction; then the answer. No Jira call and no wait on Temporal: the tenant's sync
+ * workflow is signalled afterwards (coalesced per tenant) and takes the committed deliveries from the table, and
+ * its reconciliation takes any whose signal was lost. A second delivery of a recorded identifier is a replay
+ * (401, nothing changes).
  */
 @Injectable()
 export class JiraWebhooksService {
   private readonly logger = new Logger(JiraWebhooksService.name);
-  private readonly signals: JiraSyncSignals;
+  private readonly signaller: JiraDeliverySignaller;
 
   constructor(
     private readonly db: TenantScopedDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     signals: JiraSyncSignals,
   ) {
-    this.signals = signals;
+    this.signaller = new JiraDeliverySignaller(signals);
   }
 
   async receive(token: string, headers: { identifier?: string; authorization?: string }, body: unknown): Promise<void> {
@@ -49,15 +50,7 @@ export class JiraWebhooksService {
         if (inserted === 0) throw unauthorized();
       })
       .catch((error: unknown) => this.notAccepted(tenantId, error));
-    if (!issueKey) return;
-    try {
-      await this.signals.issueChanged(tenantId, issueKey);
-    } catch (error) {
-      await this.db
-        .withTenant(tenantId, (tx) => tx.$executeRaw`DELETE FROM jira_webhook_deliveries WHERE identifier = ${identifier!}`)
-        .catch((forgetting: unknown) => this.logger.error(`Jira webhook ${identifier} for tenant ${tenantId}: signal failed and its record stays (${(forgetting as Error).message})`));
-      this.notAccepted(tenantId, error);
-    }
+    if (issueKey) this.signaller.committed(tenantId);
   }
 
   private notAccepted(tenantId: string, error: unknown): never {

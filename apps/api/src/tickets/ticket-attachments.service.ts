@@ -3,7 +3,9 @@ import type { TicketAttachmentView } from '../../../../libs/contracts';
 import { checkAttachmentContent } from '../../../../libs/tickets/attachment-content-types';
 import { TicketAttachmentStore } from '../../../../libs/tickets/ticket-attachment-store';
 import type { TicketKey } from '../../../../libs/tickets/ticket-key';
+import { TenantScopedDatabase } from '../../../../libs/db';
 import { ApiError, notFound } from '../errors/api-error';
+import { JiraTicketChanges } from '../jira-sync/jira-ticket-changes';
 import { isUuid } from './ticket-key';
 
 /** What multer hands over for the one file of an upload (memory storage). */
@@ -19,7 +21,11 @@ const FILE_NAME_MAX = 255;
 /** Uploads are checked (type on the allow-list, bytes of that type, not empty) before anything is stored. */
 @Injectable()
 export class TicketAttachmentsService {
-  constructor(@Inject(TicketAttachmentStore) private readonly store: TicketAttachmentStore) {}
+  constructor(
+    @Inject(TicketAttachmentStore) private readonly store: TicketAttachmentStore,
+    private readonly db: TenantScopedDatabase,
+    private readonly jiraSync: JiraTicketChanges,
+  ) {}
 
   async add(tenantId: string, key: TicketKey, file: UploadedTicketFile | undefined, isMultipart: boolean, actor: string): Promise<TicketAttachmentView> {
     if (!isMultipart) throw new ApiError(415, 'unsupported_media_type', 'upload the file as multipart/form-data in a part named "file"');
@@ -43,6 +49,9 @@ export class TicketAttachmentsService {
       actor,
     });
     if (!stored) throw notFound('ticket');
+    // A file added here goes to the linked Jira issue like an edit or a comment does.
+    const ticket = await this.db.withTenant(tenantId, (tx) => tx.ticket.findFirst({ where: key, select: { id: true } }));
+    if (ticket) await this.jiraSync.changed(tenantId, ticket.id);
     return stored;
   }
 
