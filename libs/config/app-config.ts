@@ -4,6 +4,7 @@ import { ConfigError } from './config-error';
 import { loadTemporalTlsConfig, type TemporalTlsConfig } from './temporal-tls-config';
 import { loadGoogleConfig, type GoogleConfig } from './google-config';
 import { loadJiraConfig, type JiraConfig } from './jira-config';
+import { loadObservabilityConfig, type ObservabilityConfig } from './observability-config';
 import { trustProxySetting } from './trust-proxy';
 
 /** The settings the API and the worker read from their environment, with the same names in every setting
@@ -30,6 +31,8 @@ export interface AppConfig {
   google: GoogleConfig | null;
   /** Null when no Atlassian OAuth app is configured. */
   jira: JiraConfig | null;
+  /** Metrics, tracing, error tracker, worker health: each off until configured. */
+  observability: ObservabilityConfig;
 }
 
 /**
@@ -86,6 +89,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     tickets: { attachmentMaxBytes: integer(env, 'TICKET_ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024) },
     google: loadGoogleConfig(env, `http://${api.host}:${api.port}`),
     jira: loadJiraConfig(env, `http://${api.host}:${api.port}`),
+    observability: loadObservabilityConfig(env),
   };
 }
 

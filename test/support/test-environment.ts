@@ -3,7 +3,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import type { ActivityDependencies } from '../../activities';
-import { createCustodianWorker } from '../../apps/worker/src/custodian-worker';
+import { createCustodianWorker, type CustodianWorkerOptions } from '../../apps/worker/src/custodian-worker';
 import { createNotifier } from '../../libs/connectors/email';
 import { CredentialStore } from '../../libs/connectors/credential-store';
 import { GoogleWorkspaceConnections } from '../../libs/connectors/google/google-workspace-connections';
@@ -115,6 +115,8 @@ export async function startTestWorker(
   db: TenantScopedDatabase,
   overrides: Partial<ActivityDependencies> = {},
   taskQueue = CUSTODIAN_TASK_QUEUE,
+  /** Where the workflows' and activities' spans go, for a test that traces. */
+  tracing?: CustodianWorkerOptions['tracing'],
 ): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
   const temporal = await temporalClient();
@@ -125,6 +127,7 @@ export async function startTestWorker(
     dependencies: { ...testActivityDependencies(db, temporal.client), ...overrides },
     payloadCodec: testPayloadCodec(),
     workflowBundlePath: testEnv().workflowBundle,
+    tracing,
   });
   const running = worker.run();
   return {

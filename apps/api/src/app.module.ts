@@ -11,6 +11,7 @@ import { IncidentsModule } from './incidents/incidents.module';
 import { JiraSyncConfigsModule } from './jira-sync-configs/jira-sync-configs.module';
 import { JiraSyncModule } from './jira-sync/jira-sync.module';
 import { LoggingModule } from './platform/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PlatformModule, type PlatformDependencies } from './platform/platform.module';
 import { SecurityReportsModule } from './security-reports/security-reports.module';
 import { TenantContactsModule } from './tenant-contacts/tenant-contacts.module';
@@ -23,7 +24,7 @@ export class AppModule {
   static register(dependencies: PlatformDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule, GoogleOperationsModule, JiraSyncConfigsModule, JiraSyncModule, UsersModule],
+      imports: [PlatformModule.register(dependencies), LoggingModule.register(dependencies.config), AuthModule, AuditModule, CodecModule, IntegrationsModule, TenantsModule, TicketsModule, HealthModule, IncidentsModule, SecurityReportsModule, TenantContactsModule, DeletionsModule, ExportsModule, GoogleOperationsModule, JiraSyncConfigsModule, JiraSyncModule, UsersModule, MetricsModule],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadAppConfig } from '../../../libs/config/app-config';
 import { createNotifier } from '../../../libs/connectors/email';
 import { CredentialStore } from '../../../libs/connectors/credential-store';
@@ -16,11 +16,14 @@ import { createJiraDisconnection } from '../../../libs/jira-lifecycle/jira-disco
 import { createJiraSyncEngine } from '../../../libs/jira-sync/jira-sync-engine';
 import { OneTimeSecretStore } from '../../../libs/secrets/one-time-secret-store';
 import { loadSecurityDeskConfig } from '../../../libs/security/security-desk-config';
+import { flushErrorReports, reportUnexpectedError } from '../../../libs/observability/error-tracking';
+import { startProcessObservability } from '../../../libs/observability/process-observability';
 import { temporalConnectionOptions } from '../../../libs/temporal/connection-options';
 import { custodianDataConverter } from '../../../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
 import { ensureSearchAttributes } from '../../../libs/temporal/search-attribute-registration';
 import { createCustodianWorker } from './custodian-worker';
+import { startWorkerHealthServer } from './worker-health-server';
 import { ensureWorkerSchedules } from './worker-schedules';
 
 /** Built by `npm run build` beside the compiled code; absent when running from sources. */
@@ -28,6 +31,12 @@ const PREBUILT_BUNDLE = join(__dirname, '..', '..', '..', 'workflow-bundle.js');
 
 async function main(): Promise<void> {
   const config = loadAppConfig();
+  const observability = startProcessObservability('custodian-worker', config.observability);
+  const { metricsAddress, healthAddress, shutdownGraceSeconds } = config.observability.worker;
+  // The SDK's own metrics (task latencies, slots, polls, sticky cache) on /metrics; must precede any connection.
+  if (metricsAddress) {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } } });
+  }
   const securityDesk = loadSecurityDeskConfig();
   const prisma = createPrismaClient(config.databaseUrl);
   await assertRowLevelSecurity(prisma);
@@ -72,19 +81,31 @@ async function main(): Promise<void> {
       },
       payloadCodec,
       workflowBundlePath: existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : undefined,
+      shutdownGraceSeconds,
+      tracing: observability.tracing,
     });
+    const health = healthAddress ? await startWorkerHealthServer({ address: healthAddress, worker, connection }) : undefined;
     await ensureWorkerSchedules(temporal, config.temporal.taskQueue);
     console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
-    // The SDK's runtime turns SIGINT/SIGTERM into a graceful worker.shutdown(); run() resolves after it.
-    await worker.run();
+    // The SDK's runtime turns SIGINT/SIGTERM into a graceful worker.shutdown(); run() resolves after it, once
+    // running activities finished or the grace time (WORKER_SHUTDOWN_GRACE_SECONDS) cancelled them.
+    try {
+      await worker.run();
+    } finally {
+      await health?.close();
+    }
   } finally {
     await clientConnection.close();
     await connection.close();
     await prisma.$disconnect();
+    // Spans still buffered go out; the error tracker stays open for the failure main().catch reports.
+    await observability.tracing?.shutdown();
   }
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error('worker failed:', error instanceof Error ? error.message : error);
+  reportUnexpectedError(error);
+  await flushErrorReports();
   process.exit(1);
 });

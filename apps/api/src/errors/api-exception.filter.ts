@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { redactSecretsInText } from '../../../../libs/crypto/secret-text-redaction';
 import { isTransientDatabaseError } from '../../../../libs/db/database-error';
+import { reportUnexpectedError } from '../../../../libs/observability/error-tracking';
 import { ApiError, type ApiErrorBody, type ApiErrorCode } from './api-error';
 import { asExpressClientError } from './express-client-error';
 
@@ -34,8 +36,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      this.logger.error(redactSecretsInText(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)));
     }
+    // A bug, not a dependency that is down for a moment (503): worth a report in the error tracker.
+    if (body.code === 'internal_error') reportUnexpectedError(exception);
     // Every 503 asks the client to try again; Retry-After says when (RFC 9110 10.2.3).
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '2');
     // Stated, because a static file's refusal (416, 412) comes after its own Content-Type was set.

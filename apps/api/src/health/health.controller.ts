@@ -10,8 +10,15 @@ import { HealthResponse } from './health-responses';
 
 const CHECK_DEADLINE_MS = 2_000;
 
+const READINESS = {
+  success: { status: 200, description: 'Both reachable', type: HealthResponse },
+  errors: [{ status: 503, description: 'A dependency is unreachable: message names it; details: [{ "database": "up", "temporal": "down" }]' }],
+};
+
 /**
- * Public, so it says only which dependency is down: the reason (hostnames, ports, driver messages) goes to
+ * Liveness (/health/live: the process answers, nothing else asked) apart from readiness (/health/ready and
+ * /health: PostgreSQL and Temporal reachable), so an orchestrator restarts a process only when it is stuck and
+ * merely stops sending traffic while a dependency is down. Public, so it says only which dependency is down: the reason (hostnames, ports, driver messages) goes to
  * the server's log, never to whoever asks.
  */
 @ApiTags('health')
@@ -31,12 +38,38 @@ export class HealthController {
   // Terminus's own documentation describes its 503 body, which this route replaces by the uniform error shape.
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiRoute({
-    summary: 'PostgreSQL and Temporal reachable: 200, else 503 naming what is unreachable',
+    summary: 'PostgreSQL and Temporal reachable: 200, else 503 naming what is unreachable (the same as /health/ready)',
     description: 'For load balancers and orchestrators: checks PostgreSQL (SELECT 1) and Temporal (system info), each within 2 seconds. Why a dependency is down goes to the server log, never to the caller.',
-    success: { status: 200, description: 'Both reachable', type: HealthResponse },
-    errors: [{ status: 503, description: 'A dependency is unreachable: message names it; details: [{ "database": "up", "temporal": "down" }]' }],
+    ...READINESS,
   })
-  async check() {
+  check() {
+    return this.readiness();
+  }
+
+  @Get('ready')
+  @Public()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiRoute({
+    summary: 'Readiness: 200 while PostgreSQL and Temporal are reachable, else 503 naming what is not',
+    description: 'For a readiness probe: checks PostgreSQL (SELECT 1) and Temporal (system info), each within 2 seconds. While it answers 503, send this process no traffic; it recovers by itself when the dependency is back.',
+    ...READINESS,
+  })
+  ready() {
+    return this.readiness();
+  }
+
+  @Get('live')
+  @Public()
+  @ApiRoute({
+    summary: 'Liveness: 200 whenever the process answers, whatever its dependencies',
+    description: 'For a liveness probe: asks no dependency, so a PostgreSQL or Temporal outage never gets the API restarted (readiness covers those).',
+    success: { status: 200, description: 'The process is up', schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } }, example: { status: 'ok' } },
+  })
+  live() {
+    return { status: 'ok' };
+  }
+
+  private async readiness() {
     try {
       return await this.health.check([
         () => this.probe('database', () => this.db.prisma.$queryRaw`SELECT 1`),

@@ -7,6 +7,7 @@ import { EnvelopeEncryption } from '../../../../libs/crypto/envelope-encryption'
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { OneTimeSecretStore } from '../../../../libs/secrets/one-time-secret-store';
 import { TicketAttachmentStore } from '../../../../libs/tickets/ticket-attachment-store';
+import { ApiMetrics } from '../metrics/api-metrics';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const PAYLOAD_CODEC = Symbol('PAYLOAD_CODEC');
@@ -25,6 +26,8 @@ export interface PlatformDependencies {
   attachments: TicketAttachmentStore;
   /** Envelope encryption under the KMS key, for secrets the API seals itself (people's TOTP secrets). */
   encryption: EnvelopeEncryption;
+  /** Prometheus metrics; the same instance counts the starts in the Temporal client (createApiTemporalClient). */
+  metrics: ApiMetrics;
 }
 
 /** The outside systems every module uses, created (and closed) by whoever starts the API. */
@@ -43,8 +46,9 @@ export class PlatformModule {
         { provide: OneTimeSecretStore, useValue: dependencies.secrets },
         { provide: TicketAttachmentStore, useValue: dependencies.attachments },
         { provide: EnvelopeEncryption, useValue: dependencies.encryption },
+        { provide: ApiMetrics, useValue: dependencies.metrics },
       ],
-      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC, CredentialStore, OneTimeSecretStore, TicketAttachmentStore, EnvelopeEncryption],
+      exports: [APP_CONFIG, TenantScopedDatabase, Client, PAYLOAD_CODEC, CredentialStore, OneTimeSecretStore, TicketAttachmentStore, EnvelopeEncryption, ApiMetrics],
     };
   }
 }
