@@ -8,7 +8,7 @@ import { postgresUrl } from '../libs/config/app-config';
 import { repoRoot } from '../libs/config/repo-root';
 import { runMigrations } from '../libs/db/migration-runner';
 import { startEmbeddedPostgres } from '../libs/db/embedded-postgres';
-import { startTemporalDevServer } from '../libs/temporal';
+import { startTemporalDevServer } from '../libs/temporal/dev-tools';
 import { startGoogleWorkspaceSimulator } from '../test/fakes/google/google-workspace-simulator';
 import { startJiraCloudSimulator } from '../test/fakes/jira/jira-cloud-simulator';
 import { DEMO_JIRA_SYNC_SETTINGS, ensureDemoJiraSyncConfig } from './demo-jira-sync-config';

@@ -1,6 +1,3 @@
-export * from './temporal-cli';
-export * from './dev-server';
-export * from './temporal-ui-server';
-export * from './time-skipping-server';
+// What the API and the worker use at run time; development tooling is in ./dev-tools.
 export * from './payload-codec';
 export * from './data-converter';

@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { freePort } from '../../libs/config/free-port';
 import { repoRoot } from '../../libs/config/repo-root';
-import { startTemporalDevServer, type TemporalDevServer } from '../../libs/temporal';
+import { startTemporalDevServer, type TemporalDevServer } from '../../libs/temporal/dev-tools';
 import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../fakes/google/google-workspace-simulator';
 import { googleSimulatorEnv } from '../support/google-workspace';
 import { startTestApi, type TestApi } from '../support/test-api';

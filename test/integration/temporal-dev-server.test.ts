@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { freePort, isPortFree } from '../../libs/config/free-port';
-import { CUSTODIAN_SEARCH_ATTRIBUTES, ensureTemporalCli, startTemporalDevServer, type TemporalDevServer } from '../../libs/temporal';
+import { CUSTODIAN_SEARCH_ATTRIBUTES, ensureTemporalCli, startTemporalDevServer, type TemporalDevServer } from '../../libs/temporal/dev-tools';
 import { echo } from './fixtures/echo.workflow';
 
 const namespace = 'custodian-test';

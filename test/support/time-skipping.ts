@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { ActivityDependencies } from '../../activities';
 import { createCustodianWorker } from '../../apps/worker/src/custodian-worker';
-import { ensureTimeSkippingServer } from '../../libs/temporal';
+import { ensureTimeSkippingServer } from '../../libs/temporal/dev-tools';
 import { custodianDataConverter } from '../../libs/temporal/data-converter';
 import { testEnv, testPayloadCodec } from './test-environment';
 

@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { ensureTimeSkippingServer } from '../../libs/temporal';
+import { ensureTimeSkippingServer } from '../../libs/temporal/dev-tools';
 import { sleepForDays } from './fixtures/sleep-for-days.workflow';
 
 const sevenDaysMs = 7 * 24 * 60 * 60 * 1000;
