@@ -73,6 +73,20 @@ describe('HTTP API: malformed HTTP gets a 4xx in the error shape', () => {
     expect((await send('GET', '/tenant/tenant-page.js', { Range: 'bytes=0-0' })).status).toBe(206);
   });
 
+  it('refuses an upload of a multipart type other than form-data with 415 in the error shape, also when its body is empty', async () => {
+    const before = Number((await superuser.query('SELECT count(*) AS n FROM ticket_attachments')).rows[0].n);
+    // Content-Length: 0 still counts as a body to the upload parser, though not to the JSON check before it.
+    for (const type of ['multipart/mixed; boundary=x', 'multipart/related; boundary=x']) {
+      const answer = await send('POST', '/v1/tickets/CT-000001/attachments', { Authorization: `Bearer ${agentKey}`, 'Content-Type': type }, Buffer.alloc(0));
+      expect({ type, status: answer.status, body: JSON.parse(answer.body) }).toEqual({
+        type,
+        status: 415,
+        body: { statusCode: 415, code: 'unsupported_media_type', message: `upload the file as multipart/form-data in a part named "file" (this request's was "${type}")` },
+      });
+    }
+    expect(Number((await superuser.query('SELECT count(*) AS n FROM ticket_attachments')).rows[0].n)).toBe(before);
+  });
+
   it('answers headers over the 16 KB limit with 431 in the error shape (and no body to HEAD)', async () => {
     const padding = { 'X-Padding': 'p'.repeat(17_000) };
     const answer = await send('GET', '/v1/tenant', padding);

@@ -8,6 +8,7 @@ import { CurrentTenant } from '../auth/current-principal.decorator';
 import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, auditActor, type TenantPrincipal } from '../auth/principal';
 import { ApiRoute } from '../platform/api-route.decorator';
 import { TicketAttachmentsService, type UploadedTicketFile } from './ticket-attachments.service';
+import { MultipartFormDataOnly } from './multipart-form-data-only.interceptor';
 import { ticketKeyOf } from './ticket-key';
 import { TicketAttachmentResponse } from './ticket-responses';
 
@@ -20,8 +21,8 @@ export class TicketAttachmentsController {
   @Post()
   @HttpCode(201)
   @TenantRoles(AGENT_OR_HIGHER)
-  // The role is checked (guard) before the interceptor reads the upload.
-  @UseInterceptors(FileInterceptor('file'))
+  // The role is checked (guard) before the interceptors read the upload.
+  @UseInterceptors(MultipartFormDataOnly, FileInterceptor('file'))
   @ApiRoute({
     summary: `Attach a file (multipart part "file"; ${ATTACHMENT_CONTENT_TYPES.join(', ')}); stored encrypted`,
     description:
