@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { createOperatorKey } from '../apps/api/src/auth/operator-key-issuer';
 import { preferredOrFreePort } from '../libs/config/free-port';
 import { postgresUrl } from '../libs/config/app-config';
+import { CUSTODIAN_TASK_QUEUE } from '../libs/contracts';
 import { repoRoot } from '../libs/config/repo-root';
 import { runMigrations } from '../libs/db/migration-runner';
 import { startEmbeddedPostgres } from '../libs/db/embedded-postgres';
-import { startTemporalDevServer } from '../libs/temporal/dev-tools';
+import { startTemporalCluster, startTemporalDevServer, startTemporalUiServer } from '../libs/temporal/dev-tools';
 import { startGoogleWorkspaceSimulator } from '../test/fakes/google/google-workspace-simulator';
 import { startJiraCloudSimulator } from '../test/fakes/jira/jira-cloud-simulator';
 import { DEMO_JIRA_SYNC_SETTINGS, ensureDemoJiraSyncConfig } from './demo-jira-sync-config';
@@ -44,12 +45,18 @@ async function stopAll(): Promise<void> {
 /** Children we are stopping on purpose; any other exit of one of them brings the stack down. */
 const expectedExits = new WeakSet<ChildProcess>();
 
-/** npm start: PostgreSQL, Temporal (with its Web UI), migrations, worker and API, plus a demo tenant. */
+/**
+ * npm start: PostgreSQL, Temporal (with its Web UI), migrations, worker and API, plus a demo tenant. With
+ * --temporal-cluster (npm run stack:cluster) Temporal is the real server on the same PostgreSQL instead of the
+ * dev server, and two worker processes share the task queue.
+ */
 async function main(): Promise<void> {
   onExit((done) => void stopAll().then(done));
+  const clusterShape = process.argv.includes('--temporal-cluster');
 
   let databaseUrl = process.env.DATABASE_URL;
   let ownerUrl: string | undefined;
+  let superuserUrl: string | undefined;
   if (databaseUrl) {
     databaseUrl = postgresUrl(process.env, 'DATABASE_URL');
     ownerUrl = postgresUrl(process.env, 'DATABASE_OWNER_URL');
@@ -62,6 +69,7 @@ async function main(): Promise<void> {
     if (!postgres.dataDir.startsWith(baseDir)) say(`PostgreSQL data in ${postgres.dataDir} (linked from .data/postgres/cluster)`);
     databaseUrl = postgres.appUrl;
     ownerUrl = postgres.ownerUrl;
+    superuserUrl = postgres.superuserUrl;
   }
   const applied = await runMigrations(ownerUrl!, join(root, 'prisma', 'migrations'));
   say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
@@ -75,6 +83,16 @@ async function main(): Promise<void> {
   let temporalUiUrl: string | undefined = process.env.TEMPORAL_UI_URL;
   if (temporalAddress) {
     say(`using the Temporal cluster at ${temporalAddress}`);
+  } else if (clusterShape) {
+    if (!superuserUrl) throw new Error('stack:cluster keeps Temporal\'s data in the embedded PostgreSQL: unset DATABASE_URL, or set TEMPORAL_ADDRESS to a cluster of your own');
+    say('starting the Temporal server on PostgreSQL (the first run builds it from source: several minutes) ...');
+    const temporal = await startTemporalCluster({ postgresSuperuserUrl: superuserUrl, dataDir: join(dataDir, 'temporal-cluster'), log: say });
+    stoppers.push(() => temporal.stop());
+    say(`Temporal server ${temporal.version} (pid ${temporal.pid}) at ${temporal.address}: persistence in database temporal, visibility in temporal_visibility, config .data/temporal-cluster/config.yaml`);
+    const ui = await startTemporalUiServer({ temporalAddress: temporal.address, port: await preferredOrFreePort(8233), codecEndpoint: codecUrl, log: say });
+    stoppers.push(() => ui.stop());
+    temporalAddress = temporal.address;
+    temporalUiUrl = ui.url.replace('//127.0.0.1:', '//localhost:');
   } else {
     say('starting the Temporal dev server (the first run builds the Temporal CLI: a few minutes) ...');
     await mkdir(join(dataDir, 'temporal'), { recursive: true });
@@ -133,8 +151,12 @@ async function main(): Promise<void> {
     CODEC_CORS_ORIGINS: process.env.CODEC_CORS_ORIGINS ?? uiOrigins(temporalUiUrl).join(','),
   };
   delete env.DATABASE_OWNER_URL;
-  const worker = launch('worker', join(root, 'dist', 'apps', 'worker', 'src', 'main.js'), env);
-  stoppers.push(() => terminate(worker));
+  const workerNames = clusterShape ? ['worker-1', 'worker-2'] : ['worker'];
+  for (const name of workerNames) {
+    const worker = launch(name, join(root, 'dist', 'apps', 'worker', 'src', 'main.js'), env);
+    stoppers.push(() => terminate(worker));
+    if (clusterShape) say(`${name} (pid ${worker.pid}) polls task queue ${process.env.TEMPORAL_TASK_QUEUE || CUSTODIAN_TASK_QUEUE}`);
+  }
   const api = launch('api', join(root, 'dist', 'apps', 'api', 'src', 'main.js'), env);
   stoppers.push(() => terminate(api));
 

@@ -7,7 +7,7 @@ const { build } = require('./build');
 
 build()
   .then(() => {
-    const stack = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', 'start-stack.js')], {
+    const stack = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', 'start-stack.js'), ...process.argv.slice(2)], {
       stdio: 'inherit',
     });
     // Ctrl-C reaches the whole foreground group; a plain kill of this process (or of npm, which passes it on to
