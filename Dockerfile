@@ -6,7 +6,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN node scripts/build.js && npm prune --omit=dev
+# The production build: what the API, the worker and the migration job run, without the demo's simulators.
+RUN node scripts/build.js --production && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production

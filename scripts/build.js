@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 // npm run build: dependencies, Prisma client, TypeScript (incremental), the worker's workflow bundle and the API's static pages.
+// Two shapes: the default (npm start, the benches) also compiles the scripts, the benches and the Google and Jira
+// simulators the demo tenant runs against (tsconfig.dev-build.json); `--production` (the Docker image) compiles only
+// what the API and the worker run (tsconfig.build.json), so no test double ships.
 const { cpSync, existsSync, readdirSync, statSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const { ensureDependencies, run, root } = require('./ensure-dependencies');
@@ -28,9 +31,14 @@ async function bundleWorkflows() {
   writeFileSync(bundlePath, code);
 }
 
-async function build() {
+/** The TypeScript project a build compiles: production (the image) or development and demo (npm start, benches). */
+function tsconfigOf(production) {
+  return production ? 'tsconfig.build.json' : 'tsconfig.dev-build.json';
+}
+
+async function build({ production = false } = {}) {
   ensureDependencies();
-  run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.build.json']);
+  run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', tsconfigOf(production)]);
   await bundleWorkflows();
   // The API's static pages (the tenant page) sit beside its compiled code, as they do beside its sources.
   cpSync(path.join(root, 'apps', 'api', 'public'), path.join(root, 'dist', 'apps', 'api', 'public'), { recursive: true });
@@ -38,10 +46,10 @@ async function build() {
   cpSync(path.join(root, 'apps', 'api', 'src', 'users', 'common-passwords.txt'), path.join(root, 'dist', 'apps', 'api', 'src', 'users', 'common-passwords.txt'));
 }
 
-module.exports = { build };
+module.exports = { build, tsconfigOf };
 
 if (require.main === module) {
-  build().catch((error) => {
+  build({ production: process.argv.includes('--production') }).catch((error) => {
     console.error(error);
     process.exit(1);
   });
