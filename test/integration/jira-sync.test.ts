@@ -327,6 +327,29 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     expect(await deliveries()).toBe(before + 1);
   });
 
+  it('authenticates a delivery before asking for its identifier: 401 without the secret, 400 with it', async () => {
+    const path = new URL(jira.webhooks.registered[0].url).pathname;
+    const body = { webhookEvent: 'jira:issue_updated', issue: { key: 'DEMO-1' } };
+    await request(api.http).post(path.replace(/\.[A-Za-z0-9_-]+$/, `.${'B'.repeat(43)}`)).send(body).expect(401);
+    const refused = await request(api.http).post(path).set('authorization', jira.webhooks.bearerFor(jira.site.cloudId)).send(body).expect(400);
+    expect(refused.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'X-Atlassian-Webhook-Identifier' }] });
+  });
+
+  it('applies a delivery the API committed but never signalled (it died after answering) at the next reconciliation', async () => {
+    const pending = () => db.withTenant(tenantId, (tx) => tx.$queryRaw<{ identifier: string; taken_by: string | null }[]>`SELECT identifier, taken_by FROM jira_webhook_deliveries WHERE identifier = 'answered-then-died'`);
+    jira.webhooks.hold();
+    jira.site.editIssue('DEMO-2', { summary: 'Printer on floor 3 jams' }, {}, person());
+    jira.webhooks.pending.splice(0);
+    jira.webhooks.resume();
+    // What the endpoint commits before it answers; its signal never went out.
+    await db.withTenant(tenantId, (tx) => tx.$executeRaw`INSERT INTO jira_webhook_deliveries (tenant_id, identifier, issue_key) VALUES (${tenantId}::uuid, 'answered-then-died', 'DEMO-2')`);
+    expect(await pending()).toEqual([{ identifier: 'answered-then-died', taken_by: null }]);
+    await signals.tick(tenantId, 'reconcile');
+    await until(pending, ([row]) => row.taken_by !== null);
+    expect((await until(() => ticketOf('DEMO-2'), (found) => found.summary === 'Printer on floor 3 jams')).summary).toBe('Printer on floor 3 jams');
+    expect((await pending())[0].taken_by).toMatch(/^jira-sync\//);
+  });
+
   it('stops a sync whose grant Atlassian refused with a non-retryable failure the status and Temporal show', async () => {
     const refused = await tenantSyncingWithJira(api, jira, SETTINGS, 'jira-refused');
     const credentials = new CredentialStore(db, new EnvelopeEncryption(keyProviderFromEnv()));

@@ -37,17 +37,23 @@ export class JiraWebhooksService {
     const { tenantId, secret } = parsed;
     const identifier = headers.identifier?.trim();
     const issueKey = issueKeyOf(body);
+    const valid = identifier && identifier.length <= 200 ? identifier : null;
     await this.db
       .withTenant(tenantId, async (tx) => {
-        const [state] = await tx.$queryRaw<{ webhook_secret_hash: Uint8Array | null }[]>`SELECT webhook_secret_hash FROM jira_sync_states`;
-        if (!state?.webhook_secret_hash || !jiraWebhookSecretMatches(secret, state.webhook_secret_hash)) throw unauthorized();
-        if (headers.authorization && this.config.jira) {
-          const [site] = await tx.$queryRaw<{ cloud_id: string | null }[]>`SELECT cloud_id FROM jira_sites`;
-          if (!jiraWebhookSignatureValid(headers.authorization, this.config.jira.clientSecret, site?.cloud_id ?? null)) throw unauthorized();
-        }
-        if (!identifier || identifier.length > 200) throw new ApiError(400, 'validation_failed', 'X-Atlassian-Webhook-Identifier is required', [{ field: 'X-Atlassian-Webhook-Identifier', problems: ['missing or longer than 200 characters'] }]);
-        const inserted = await tx.$executeRaw`INSERT INTO jira_webhook_deliveries (tenant_id, identifier, issue_key) VALUES (${tenantId}::uuid, ${identifier}, ${issueKey}) ON CONFLICT DO NOTHING`;
-        if (inserted === 0) throw unauthorized();
+        // One round trip: the delivery goes in (or meets its identifier) alongside what authenticates it; an
+        // unauthenticated one is rolled back with the transaction.
+        const [found] = await tx.$queryRaw<{ webhook_secret_hash: Uint8Array | null; cloud_id: string | null; inserted: boolean }[]>`
+          WITH inserted AS (
+            INSERT INTO jira_webhook_deliveries (tenant_id, identifier, issue_key)
+            SELECT ${tenantId}::uuid, ${valid}::text, ${issueKey}::text WHERE ${valid}::text IS NOT NULL
+            ON CONFLICT DO NOTHING RETURNING 1)
+          SELECT (SELECT webhook_secret_hash FROM jira_sync_states) AS webhook_secret_hash,
+                 (SELECT cloud_id FROM jira_sites) AS cloud_id,
+                 EXISTS (SELECT 1 FROM inserted) AS inserted`;
+        if (!found.webhook_secret_hash || !jiraWebhookSecretMatches(secret, found.webhook_secret_hash)) throw unauthorized();
+        if (headers.authorization && this.config.jira && !jiraWebhookSignatureValid(headers.authorization, this.config.jira.clientSecret, found.cloud_id)) throw unauthorized();
+        if (!valid) throw new ApiError(400, 'validation_failed', 'X-Atlassian-Webhook-Identifier is required', [{ field: 'X-Atlassian-Webhook-Identifier', problems: ['missing or longer than 200 characters'] }]);
+        if (!found.inserted) throw unauthorized();
       })
       .catch((error: unknown) => this.notAccepted(tenantId, error));
     if (issueKey) this.signaller.committed(tenantId);
