@@ -100,6 +100,8 @@ export async function tenantDeletionWorkflow(input: TenantDeletionInput): Promis
         if (request.tenantId !== input.tenantId || request.role !== 'admin') {
           throw ApplicationFailure.create({ type: DELETION_CANCEL_FORBIDDEN, message: 'only an admin of this tenant may cancel its deletion' });
         }
+        // A repeat of the cancellation (its caller lost the first answer) gets the cancelled deletion back.
+        if (state.phase === 'cancelled') return;
         if (state.phase !== 'pending' || Date.now() >= scheduledMs) {
           throw ApplicationFailure.create({
             type: DELETION_NOT_CANCELLABLE,

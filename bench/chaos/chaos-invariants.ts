@@ -189,7 +189,6 @@ export async function checkInvariants(context: Context, operations: OperationRec
     if (troubled) {
       if (op.outcome === 'accepted') report.converged5xx += 1;
       else if (!persisted) report.notPersisted5xx += 1;
-      else if (op.kind === 'deletion_cancel' && op.outcome === 'refused' && persisted) report.converged5xx += 1;
       else violation(op, 'answered 5xx (or nothing), and the request persisted without the caller ever hearing it was accepted');
     }
   }

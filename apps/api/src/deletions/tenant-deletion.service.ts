@@ -12,6 +12,7 @@ import {
   tenantDeletionStateQuery,
   tenantDeletionWorkflowId,
   type TenantDeletionInput,
+  type TenantDeletionResult,
   type TenantDeletionState,
 } from '../../../../libs/contracts';
 import { TenantScopedDatabase } from '../../../../libs/db';
@@ -109,11 +110,30 @@ export class TenantDeletionService {
         throw new ApiError(409, 'conflict', message);
       }
       if (error instanceof WorkflowNotFoundError) {
+        // Its run has ended: when it ended cancelled, this is a repeat of that cancellation and gets it back.
+        const cancelled = await this.cancelledDeletion(workflowId);
+        if (cancelled) return cancelled;
         throw new ApiError(404, 'not_found', 'no deletion of this tenant is pending');
       }
       if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
         throw new ApiError(503, 'service_unavailable', 'the deletion did not answer in time; try again');
       }
+      throw error;
+    }
+  }
+
+  /** The latest run of the tenant's deletion when it ended cancelled; undefined otherwise (or when there is none). */
+  private async cancelledDeletion(workflowId: string): Promise<TenantDeletionView | undefined> {
+    const handle = this.temporal.workflow.getHandle(workflowId);
+    try {
+      const ended = await this.temporal.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, async () =>
+        (await handle.describe()).status.name === 'COMPLETED' ? ((await handle.result()) as TenantDeletionResult) : undefined,
+      );
+      if (ended?.outcome !== 'cancelled') return undefined;
+      const state = await this.temporal.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () => handle.query(tenantDeletionStateQuery));
+      return toTenantDeletionView(workflowId, state);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
     }
   }
