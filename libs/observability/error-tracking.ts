@@ -10,8 +10,8 @@ export interface ErrorTracking {
 /**
  * Unexpected errors go to a self-hosted tracker speaking the Sentry protocol (GlitchTip, Sentry) when
  * SENTRY_DSN is set. Sentry's own OpenTelemetry setup stays off (ours owns the tracer provider), and so do
- * its integrations that read request bodies, local variables or console output: only the error, its stack
- * and its cause chain leave, scrubbed like the logs.
+ * its integrations that read request bodies, local variables or console output: only the error, its stack,
+ * its cause chain and its own fields leave, scrubbed like the logs.
  */
 export function startErrorTracking(options: { dsn: string; serviceName: string; environment?: string; processHandlers: boolean }): ErrorTracking {
   Sentry.init({
@@ -20,12 +20,16 @@ export function startErrorTracking(options: { dsn: string; serviceName: string; 
     serverName: options.serviceName,
     initialScope: { tags: { service: options.serviceName } },
     enableOpenTelemetrySetup: false,
+    // Its load-time module transforms only feed the span integrations left out below.
+    enableRuntimeChannelInjection: false,
     dataCollection: { userInfo: false, cookies: false, httpHeaders: false, httpBodies: [], urlQueryParams: false, databaseQueryData: false },
     defaultIntegrations: false,
     integrations: [
       Sentry.eventFiltersIntegration(),
       Sentry.functionToStringIntegration(),
       Sentry.linkedErrorsIntegration(),
+      // The error's own fields (a client error's request config, the response it got): scrubbed like the rest.
+      Sentry.extraErrorDataIntegration({ depth: 4 }),
       Sentry.dedupeIntegration(),
       Sentry.nodeContextIntegration(),
       ...(options.processHandlers ? [Sentry.onUncaughtExceptionIntegration(), Sentry.onUnhandledRejectionIntegration()] : []),
