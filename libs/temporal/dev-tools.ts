@@ -6,5 +6,6 @@ export * from './temporal-cli';
 export * from './dev-server';
 export * from './temporal-server-build';
 export * from './temporal-cluster';
+export * from './temporal-server-kind';
 export * from './temporal-ui-server';
 export * from './time-skipping-server';

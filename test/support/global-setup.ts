@@ -7,6 +7,8 @@ import { startEmbeddedPostgres } from '../../libs/db/embedded-postgres';
 import { runMigrations } from '../../libs/db/migration-runner';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../libs/temporal/data-converter';
 import { startTemporalDevServer } from '../../libs/temporal/dev-server';
+import { startTemporalCluster } from '../../libs/temporal/temporal-cluster';
+import { temporalServerKindFromEnv } from '../../libs/temporal/temporal-server-kind';
 import globalTeardown from './global-teardown';
 import { setTestInfrastructure } from './test-infrastructure-handle';
 
@@ -32,7 +34,11 @@ async function startTestInfrastructure(dir: string): Promise<void> {
   const postgres = await startEmbeddedPostgres({ baseDir: join(dir, 'postgres'), temporary: true });
   setTestInfrastructure({ dir, stops: [() => postgres.stop()] });
   await runMigrations(postgres.ownerUrl, join(repoRoot(), 'prisma', 'migrations'));
-  const temporal = await startTemporalDevServer({ dbFilename: join(dir, 'temporal.db'), headless: true });
+  // CUSTODIAN_TEMPORAL=cluster runs the whole suite (or one file) against the Temporal server on PostgreSQL.
+  const temporal =
+    temporalServerKindFromEnv() === 'cluster'
+      ? await startTemporalCluster({ postgresSuperuserUrl: postgres.superuserUrl, dataDir: join(dir, 'temporal-cluster') })
+      : await startTemporalDevServer({ dbFilename: join(dir, 'temporal.db'), headless: true });
   setTestInfrastructure({ dir, stops: [() => temporal.stop(), () => postgres.stop()] });
 
   const bundlePath = join(dir, 'workflow-bundle.js');
