@@ -117,7 +117,7 @@ export async function startTestWorker(
   taskQueue = CUSTODIAN_TASK_QUEUE,
   /** Where the workflows' and activities' spans go, for a test that traces. */
   tracing?: CustodianWorkerOptions['tracing'],
-): Promise<{ worker: Worker; stop(): Promise<void> }> {
+): Promise<{ worker: Worker; connection: NativeConnection; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
   const temporal = await temporalClient();
   const worker = await createCustodianWorker({
@@ -132,6 +132,7 @@ export async function startTestWorker(
   const running = worker.run();
   return {
     worker,
+    connection,
     async stop() {
       worker.shutdown();
       await running;

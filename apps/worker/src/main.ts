@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { loadAppConfig } from '../../../libs/config/app-config';
 import { createNotifier } from '../../../libs/connectors/email';
 import { CredentialStore } from '../../../libs/connectors/credential-store';
@@ -24,6 +24,7 @@ import { PayloadEncryptionCodec } from '../../../libs/temporal/payload-codec';
 import { ensureSearchAttributes } from '../../../libs/temporal/search-attribute-registration';
 import { createCustodianWorker } from './custodian-worker';
 import { startWorkerHealthServer } from './worker-health-server';
+import { installWorkerRuntime } from './worker-runtime';
 import { ensureWorkerSchedules } from './worker-schedules';
 
 /** Built by `npm run build` beside the compiled code; absent when running from sources. */
@@ -33,10 +34,8 @@ async function main(): Promise<void> {
   const config = loadAppConfig();
   const observability = startProcessObservability('custodian-worker', config.observability);
   const { metricsAddress, healthAddress, shutdownGraceSeconds } = config.observability.worker;
-  // The SDK's own metrics (task latencies, slots, polls, sticky cache) on /metrics; must precede any connection.
-  if (metricsAddress) {
-    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } } });
-  }
+  // Before any connection: the runtime is made with the first one.
+  if (metricsAddress) installWorkerRuntime(metricsAddress);
   const securityDesk = loadSecurityDeskConfig();
   const prisma = createPrismaClient(config.databaseUrl);
   await assertRowLevelSecurity(prisma);
