@@ -17,6 +17,8 @@ describe('app config', () => {
       tickets: { attachmentMaxBytes: 10 * 1024 * 1024 },
       google: null,
       jira: null,
+      // Nothing is sent anywhere and no extra port opens until configured.
+      observability: { metricsToken: undefined, otlpTracesUrl: undefined, sentryDsn: undefined, sentryEnvironment: undefined, worker: { metricsAddress: undefined, healthAddress: undefined, shutdownGraceSeconds: 30 } },
     });
   });
 
