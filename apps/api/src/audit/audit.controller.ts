@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AuditTrail, exportAuditLines, type ExportedChainHead } from '../../../../libs/audit';
+import { AuditTrail } from '../../../../libs/audit';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
 import type { TenantPrincipal, TenantRole } from '../auth/principal';
-import { ApiError } from '../errors/api-error';
 import { ApiRoute } from '../platform/api-route.decorator';
 import { AuditExportQueryDto } from './audit-export-query.dto';
+import { AuditExportsService } from './audit-exports.service';
 import { AUDIT_EXPORT_EXAMPLES, AuditEventResponse, ChainVerificationResponse } from './audit-responses';
 import { RecentAuditEventsQueryDto } from './recent-audit-events-query.dto';
 
@@ -19,7 +19,10 @@ const AUDIT_READERS: readonly TenantRole[] = ['admin', 'auditor'];
 @ApiBearerAuth()
 @Controller('v1/audit')
 export class AuditController {
-  constructor(private readonly trail: AuditTrail) {}
+  constructor(
+    private readonly trail: AuditTrail,
+    private readonly exports: AuditExportsService,
+  ) {}
 
   @Get('verify')
   @TenantRoles(AUDIT_READERS)
@@ -67,25 +70,9 @@ export class AuditController {
     errors: [{ status: 400, description: 'format is not jsonl or csv, a time is not ISO 8601, or "from" is not before "to"' }],
   })
   async export(@CurrentTenant() caller: TenantPrincipal, @Query() query: AuditExportQueryDto, @Res() response: Response) {
-    const from = query.from ? new Date(query.from) : undefined;
-    const to = query.to ? new Date(query.to) : undefined;
-    if (from && to && from >= to) throw new ApiError(400, 'validation_failed', '"from" must be before "to"');
-    const head = await this.trail.head(caller.tenantId);
-    const exportedHead: ExportedChainHead = {
-      type: 'chain_head',
-      tenantId: caller.tenantId,
-      lastSeq: head.lastSeq,
-      lastHash: head.lastHash,
-      lastAt: head.lastAt,
-      signature: head.signature,
-      checkpoint: head.checkpoint,
-      exportedAt: new Date().toISOString(),
-      filter: { from: from?.toISOString() ?? null, to: to?.toISOString() ?? null, actions: query.action ?? null },
-    };
-    const events = this.trail.events(caller.tenantId, { from, to, actions: query.action }, head.lastSeq);
-    const stamp = exportedHead.exportedAt.replace(/[:.]/g, '-');
-    response.setHeader('Content-Type', query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-    response.setHeader('Content-Disposition', `attachment; filename="audit-${caller.tenantId}-${stamp}.${query.format}"`);
-    await pipeline(Readable.from(exportAuditLines(exportedHead, events, query.format)), response);
+    const download = await this.exports.export(caller.tenantId, { format: query.format, from: query.from, to: query.to, actions: query.action });
+    response.setHeader('Content-Type', download.contentType);
+    response.setHeader('Content-Disposition', `attachment; filename="${download.filename}"`);
+    await pipeline(Readable.from(download.lines), response);
   }
 }

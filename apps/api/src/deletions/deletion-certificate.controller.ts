@@ -1,9 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { TenantScopedDatabase } from '../../../../libs/db';
 import { OperatorOnly } from '../auth/access.decorators';
-import { notFound } from '../errors/api-error';
 import { ApiRoute } from '../platform/api-route.decorator';
+import { DeletionCertificatesService } from './deletion-certificates.service';
 import { DeletionCertificateResponse } from './tenant-deletion-responses';
 
 /** The tombstone of a deleted tenant: the only record that outlives it. Operators only. */
@@ -11,7 +10,7 @@ import { DeletionCertificateResponse } from './tenant-deletion-responses';
 @ApiBearerAuth()
 @Controller('v1/tenant-deletions')
 export class DeletionCertificateController {
-  constructor(private readonly db: TenantScopedDatabase) {}
+  constructor(private readonly certificates: DeletionCertificatesService) {}
 
   @Get(':tenantId/certificate')
   @OperatorOnly()
@@ -21,17 +20,7 @@ export class DeletionCertificateController {
     success: { status: 200, description: 'The tombstone and certificate', type: DeletionCertificateResponse },
     errors: [{ status: 404, description: 'No deletion of this tenant has started' }],
   })
-  async certificate(@Param('tenantId', new ParseUUIDPipe()) tenantId: string) {
-    const tombstone = await this.db.prisma.tenantTombstone.findUnique({ where: { deletedTenantId: tenantId } });
-    if (!tombstone) throw notFound('deletion of this tenant');
-    return {
-      tenantId,
-      status: tombstone.completedAt ? 'completed' : 'in_progress',
-      tenantSlug: tombstone.tenantSlug,
-      startedAt: tombstone.startedAt.toISOString(),
-      completedAt: tombstone.completedAt?.toISOString() ?? null,
-      deletedRows: tombstone.deletedRows,
-      certificate: tombstone.certificate,
-    };
+  certificate(@Param('tenantId', new ParseUUIDPipe()) tenantId: string) {
+    return this.certificates.certificate(tenantId);
   }
 }

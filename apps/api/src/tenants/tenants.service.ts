@@ -4,6 +4,7 @@ import { appendAuditEvent } from '../../../../libs/audit';
 import { TenantScopedDatabase } from '../../../../libs/db';
 import { SECURITY_TENANT_SLUG } from '../../../../libs/security/security-tenant';
 import { ApiKeysService, type IssuedApiKeyView } from '../auth/api-keys.service';
+import type { TenantPrincipal } from '../auth/principal';
 import { ApiError } from '../errors/api-error';
 import { isUniqueViolation } from '../../../../libs/db/database-error';
 
@@ -15,12 +16,32 @@ export interface TenantView {
   createdAt: string;
 }
 
+/** The caller's own tenant, with the calling key's name and role. */
+export interface CurrentTenantView extends TenantView {
+  deletionScheduledAt: string | null;
+  caller: { keyName: string; role: string };
+}
+
 @Injectable()
 export class TenantsService {
   constructor(
     private readonly db: TenantScopedDatabase,
     private readonly apiKeys: ApiKeysService,
   ) {}
+
+  /** The caller's tenant, as its key sees it. */
+  async current(caller: TenantPrincipal): Promise<CurrentTenantView> {
+    const tenant = await this.db.withTenant(caller.tenantId, (tx) => tx.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } }));
+    return {
+      id: tenant.id,
+      slug: tenant.slug,
+      name: tenant.name,
+      status: tenant.status,
+      createdAt: tenant.createdAt.toISOString(),
+      deletionScheduledAt: tenant.deletionScheduledAt?.toISOString() ?? null,
+      caller: { keyName: caller.keyName, role: caller.role },
+    };
+  }
 
   /** The tenant, its first admin key (shown once) and the audit events of both, in one transaction. */
   async create(
