@@ -1,4 +1,3 @@
-import type { HistoryAndWorkflowId } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import * as proto from '@temporalio/proto';
 import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
@@ -49,7 +48,7 @@ export function historyFromJson(json: string): proto.temporal.api.history.v1.His
 }
 
 /** Every recorded history, with its file name as the workflow id replay reports. */
-export function recordedHistories(): (HistoryAndWorkflowId & { file: string })[] {
+export function recordedHistories(): { file: string; workflowId: string; history: proto.temporal.api.history.v1.History }[] {
   return readdirSync(RECORDED_HISTORIES_DIR)
     .filter((file) => file.endsWith('.json'))
     .sort()

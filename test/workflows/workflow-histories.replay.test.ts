@@ -1,5 +1,6 @@
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { workflowSpanSinks } from '../../apps/worker/src/custodian-worker';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../libs/temporal/data-converter';
 import { historyDataConverter, recordedHistories } from '../support/recorded-histories';
 import { testEnv } from '../support/test-environment';
@@ -14,7 +15,8 @@ const LONG_RUNNING = ['tenantDeletionWorkflow', 'passwordResetWorkflow', 'breach
  */
 describe('recorded workflow histories replay against the current workflow code', () => {
   const histories = recordedHistories();
-  const replay = (options: Partial<ReplayWorkerOptions>): ReplayWorkerOptions => ({ dataConverter: historyDataConverter(), ...options });
+  // The worker's data converter (under the test KEK) and its sinks: the bundle's tracing interceptors export through one.
+  const replay = (options: Partial<ReplayWorkerOptions>): ReplayWorkerOptions => ({ dataConverter: historyDataConverter(), sinks: workflowSpanSinks(undefined), ...options });
 
   it('has a history for every long-running workflow', () => {
     const types = new Set(histories.map(({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));

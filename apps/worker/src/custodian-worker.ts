@@ -43,7 +43,7 @@ export function createCustodianWorker(options: CustodianWorkerOptions): Promise<
 }
 
 /** The bundle's OpenTelemetry interceptors always export through this sink: to the span processor, or nowhere. */
-function workflowSpanSinks(tracing: CustodianWorkerOptions['tracing']): InjectedSinks<OpenTelemetrySinks> {
+export function workflowSpanSinks(tracing: CustodianWorkerOptions['tracing']): InjectedSinks<OpenTelemetrySinks> {
   if (tracing) return { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) };
   return { exporter: { export: { fn: () => undefined, callDuringReplay: false } } };
 }
