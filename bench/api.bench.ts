@@ -166,9 +166,17 @@ async function main(): Promise<void> {
     const drain = async () => {
       const deadline = Date.now() + DRAIN_TIMEOUT_MS;
       for (;;) {
-        const { rows } = await owner.query<{ waiting: string }>(`SELECT count(*) AS waiting FROM tickets WHERE status = 'new'`);
-        if (Number(rows[0].waiting) === 0) return;
-        if (Date.now() > deadline) throw new Error(`${rows[0].waiting} tickets still untriaged after ${DRAIN_TIMEOUT_MS / 1000} s`);
+        let waiting = 0;
+        // Row-level security binds the owner too: count tenant by tenant, in each one's context.
+        for (const tenant of tenants) {
+          await owner.query('BEGIN');
+          await owner.query("SELECT set_config('app.tenant_id', $1, true)", [tenant.id]);
+          const { rows } = await owner.query<{ waiting: string }>(`SELECT count(*) AS waiting FROM tickets WHERE status = 'new'`);
+          await owner.query('COMMIT');
+          waiting += Number(rows[0].waiting);
+        }
+        if (waiting === 0) return;
+        if (Date.now() > deadline) throw new Error(`${waiting} tickets still untriaged after ${DRAIN_TIMEOUT_MS / 1000} s`);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     };
