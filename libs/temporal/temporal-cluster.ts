@@ -150,8 +150,9 @@ async function startOnce(server: string, configFile: string, frontendPort: numbe
 
 /**
  * Waits for the frontend, registers the namespace when it is new, registers the search attributes, then waits
- * until a visibility query on TenantId is accepted: the namespace and its attributes reach every service's
- * cache only after a refresh (seconds), and until then starting a workflow with them would be refused.
+ * until a visibility query on TenantId is accepted (the namespace and its attributes reach every service's cache
+ * only after a refresh, seconds, and until then starting a workflow with them would be refused) and the history
+ * service answers for a workflow (after a restart it first has to take over its shards).
  */
 async function becomeUsable(address: string, namespace: string, log: LogLine, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + readyTimeoutMs;
@@ -190,11 +191,16 @@ async function becomeUsable(address: string, namespace: string, log: LogLine, si
         await call(() =>
           connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1, query: `${TENANT_ID_SEARCH_ATTRIBUTE.name} = 'readiness-check'` }),
         );
-        return;
+        const answer = await call(() =>
+          connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: 'readiness-check' } }),
+        ).catch((error: unknown) => error);
+        // NOT_FOUND is the history service's own answer for a workflow that never ran.
+        if (!(answer instanceof Error) || (isGrpcServiceError(answer) && answer.code === GRPC_NOT_FOUND)) return;
+        lastError = answer;
       } catch (error) {
         lastError = error;
       }
-      if (Date.now() > deadline || signal.aborted) throw new Error(`namespace ${namespace} refuses queries on its search attributes: ${describe(lastError)}`);
+      if (Date.now() > deadline || signal.aborted) throw new Error(`namespace ${namespace} not ready for workflows: ${describe(lastError)}`);
       await pause();
     }
   } finally {
