@@ -13,7 +13,8 @@ import { WORKFLOW_BUNDLE_OPTIONS } from '../../libs/temporal/data-converter';
 import { startGoogleWorkspaceSimulator, type GoogleWorkspaceSimulator } from '../../test/fakes/google/google-workspace-simulator';
 import { googleSimulatorEnv } from '../../test/support/google-workspace';
 import { numberedUserEmail, numberedUsers } from '../../test/support/workspace-users';
-import { startRestartablePostgres, startRestartableTemporal, useServers, type RestartablePostgres, type RestartableTemporal, type TemporalServerKind } from '../../test/support/restartable-servers';
+import { temporalServerKindFromEnv, type TemporalServerKind } from '../../libs/temporal/temporal-server-kind';
+import { startRestartablePostgres, startRestartableTemporal, useServers, type RestartablePostgres, type RestartableTemporal } from '../../test/support/restartable-servers';
 import { startTestApi, type TestApi } from '../../test/support/test-api';
 
 export const CHAOS_DOMAIN = 'chaos.example';
@@ -53,7 +54,8 @@ export async function startChaosStack(options: { users: number; temporalKind?: T
   try {
     const postgres = await startRestartablePostgres(dir);
     stops.push(() => postgres.close());
-    const temporal = await startRestartableTemporal(options.temporalKind ?? 'dev-server', dir);
+    // The cluster keeps its data on the same PostgreSQL, as in production: a PostgreSQL kill takes Temporal's store too.
+    const temporal = await startRestartableTemporal(options.temporalKind ?? temporalServerKindFromEnv(), dir, { postgresSuperuserUrl: postgres.superuserUrl });
     stops.push(() => temporal.close());
     const restoreEnv = useServers({ temporal, postgres });
     stops.push(async () => restoreEnv());

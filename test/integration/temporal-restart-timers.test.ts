@@ -9,16 +9,17 @@ import { TenantScopedDatabase } from '../../libs/db';
 import { SECURITY_TENANT_ID } from '../../libs/security/security-tenant';
 import { markDeletionRequestedWeekAgo } from '../support/deletion-clock';
 import { timerDueAt, workflowTimers } from '../support/fired-timers';
-import { startRestartableTemporal, useServers, type RestartableTemporal, type TemporalServerKind } from '../support/restartable-servers';
+import { temporalServerKindFromEnv } from '../../libs/temporal/temporal-server-kind';
+import { startRestartableTemporal, useServers, type RestartableTemporal } from '../support/restartable-servers';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { superuserConnection } from '../support/test-environment';
+import { superuserConnection, testEnv } from '../support/test-environment';
 import { until } from '../support/until';
 
 const HOUR_MS = 3_600_000;
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** The server kind under test: TEMPORAL_FAULT_SERVER=cluster runs the same test against the cluster. */
-const KIND = (process.env.TEMPORAL_FAULT_SERVER ?? 'dev-server') as TemporalServerKind;
+/** The server under test: the dev server, or with CUSTODIAN_TEMPORAL=cluster the real server on PostgreSQL. */
+const KIND = temporalServerKindFromEnv();
 
 /**
  * The Temporal server restarts (same database, same address) while a tenant deletion's grace timer and a breach's
@@ -35,7 +36,7 @@ describe(`timers survive a restart of the Temporal server (${KIND})`, () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'custodian-temporal-restart-'));
-    temporal = await startRestartableTemporal(KIND, dir);
+    temporal = await startRestartableTemporal(KIND, dir, { postgresSuperuserUrl: testEnv().superuserUrl });
     restoreEnv = useServers({ temporal });
     api = await startTestApi();
     superuser = await superuserConnection();

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../../libs/config/repo-root';
 import { startEmbeddedPostgres, type PostgresInstance } from '../../libs/db/embedded-postgres';
 import { runMigrations } from '../../libs/db/migration-runner';
-import { startTemporalDevServer, type TemporalDevServer } from '../../libs/temporal/dev-server';
+import { startTemporalDevServer } from '../../libs/temporal/dev-server';
+import { startTemporalCluster } from '../../libs/temporal/temporal-cluster';
+import type { TemporalServerKind } from '../../libs/temporal/temporal-server-kind';
 import { freePort } from '../../libs/config/free-port';
 
 /**
@@ -19,19 +22,19 @@ export interface RestartableServer {
   close(): Promise<void>;
 }
 
-/** Which Temporal server a fault test runs against: the CLI's dev server (SQLite file), or the cluster. */
-export type TemporalServerKind = 'dev-server';
-
 export interface RestartableTemporal extends RestartableServer {
   kind: TemporalServerKind;
   address: string;
 }
 
-/** The Temporal server a fault test restarts, keeping its database file and its port across restarts. */
-export async function startRestartableTemporal(kind: TemporalServerKind, dir: string): Promise<RestartableTemporal> {
-  const port = await freePort();
-  const dbFilename = join(dir, 'temporal.db');
-  let server: TemporalDevServer | undefined = await startTemporalDevServer({ dbFilename, headless: true, port });
+/**
+ * The Temporal server a fault test restarts, keeping its data and its address across restarts: the dev server
+ * with its SQLite file, or the cluster (the real server) with its data on the PostgreSQL at postgresSuperuserUrl,
+ * in databases of a role of its own.
+ */
+export async function startRestartableTemporal(kind: TemporalServerKind, dir: string, options: { postgresSuperuserUrl?: string } = {}): Promise<RestartableTemporal> {
+  const startOnce = await temporalStarter(kind, dir, options);
+  let server: { address: string; pid: number; stop(): Promise<void> } | undefined = await startOnce();
   return {
     kind,
     address: server.address,
@@ -46,13 +49,25 @@ export async function startRestartableTemporal(kind: TemporalServerKind, dir: st
       server = undefined;
     },
     async start() {
-      server = await startTemporalDevServer({ dbFilename, headless: true, port });
+      server = await startOnce();
     },
     async close() {
       await server?.stop();
       server = undefined;
     },
   };
+}
+
+async function temporalStarter(kind: TemporalServerKind, dir: string, options: { postgresSuperuserUrl?: string }) {
+  if (kind === 'dev-server') {
+    const port = await freePort();
+    return () => startTemporalDevServer({ dbFilename: join(dir, 'temporal.db'), headless: true, port });
+  }
+  const postgresSuperuserUrl = options.postgresSuperuserUrl;
+  if (!postgresSuperuserUrl) throw new Error('the Temporal cluster keeps its data in PostgreSQL: pass postgresSuperuserUrl');
+  // A role (and databases) of its own, so it can share a PostgreSQL with the suite's own cluster.
+  const databaseRole = `temporal_fault_${randomBytes(4).toString('hex')}`;
+  return () => startTemporalCluster({ postgresSuperuserUrl, dataDir: join(dir, 'temporal-cluster'), databaseRole });
 }
 
 export interface RestartablePostgres extends RestartableServer {
