@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'test-output/**'] },
   {
-    files: ['{apps,libs,workflows,activities,scripts,bench,test}/**/*.{ts,js,mjs}', '*.{js,mjs}'],
+    files: ['{apps,libs,workflows,activities,scripts,bench,test}/**/*.{ts,js,mjs}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: { globals: { ...globals.node } },
     rules: {
@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    // The plain .js files (scripts, jest.config.js) are CommonJS, run by Node as they are.
+    // The plain .js files (scripts/) are CommonJS, run by Node as they are.
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
