@@ -113,7 +113,7 @@ export async function checkInvariants(context: Context, operations: OperationRec
   for (const op of operations) {
     const troubled = op.answers.some((status) => status === 0 || status >= 500);
     if (troubled) report.answered5xx += 1;
-    let persisted = false;
+    let persisted: boolean;
     let done = false;
     let pending = false;
 

@@ -117,7 +117,7 @@ async function send(
 ): Promise<unknown> {
   const deadline = Date.now() + options.giveUpAfterMs;
   for (;;) {
-    let status = 0;
+    let status: number;
     let answer: unknown;
     try {
       const response = await fetch(`${options.apiUrl}${path}`, {

@@ -69,7 +69,7 @@ describe('a 20-second PostgreSQL outage in the middle of a password reset and a 
     const db = new TenantScopedDatabase(prisma);
     const encryption = new EnvelopeEncryption(keyProviderFromEnv());
     const credentials = new CredentialStore(db, encryption);
-    let owner = await connect(postgres.ownerUrl);
+    const owner = await connect(postgres.ownerUrl);
     let superuser = await connect(postgres.superuserUrl);
 
     const resetTenant = await insertTenant(owner);
