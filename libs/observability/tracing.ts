@@ -7,7 +7,8 @@ import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import type { IncomingMessage } from 'node:http';
+import nodeHttp, { type IncomingMessage } from 'node:http';
+import nodeHttps from 'node:https';
 
 /** Requests that would only drown the traces: probes and scrapes, polled every few seconds. */
 const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
@@ -42,8 +43,10 @@ export function startTracing(options: { serviceName: string; otlpTracesUrl: stri
   const unregister = registerInstrumentations({ tracerProvider: provider, instrumentations: [http, new UndiciInstrumentation()] });
   // node:http is usually loaded before this runs, and a require hook only patches what is required after it
   // (under jest, never): patch the core modules now. Patching again when the hook fires replaces, not stacks.
+  // (A default import is the module object itself; a namespace import would be a copy.)
+  const coreModules: Record<string, unknown> = { http: nodeHttp, https: nodeHttps };
   for (const definition of http.getModuleDefinitions()) {
-    definition.moduleExports = require(definition.name);
+    definition.moduleExports = coreModules[definition.name];
     definition.patch?.(definition.moduleExports, process.versions.node);
   }
   return {

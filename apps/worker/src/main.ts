@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { NativeConnection } from '@temporalio/worker';
 import { loadAppConfig } from '../../../libs/config/app-config';
 import { createNotifier } from '../../../libs/connectors/email';
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   const payloadCodec = new PayloadEncryptionCodec({ keyProvider });
   // Activities that act on other workflows (tenant deletion stops the tenant's) go through a client.
   const clientConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: custodianDataConverter(payloadCodec) });
+  // Its starts and signals carry the activity's trace context on, like the API's client.
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: custodianDataConverter(payloadCodec), interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
   try {
     // Every workflow starts with these attributes: a cluster without them could start no ticket.
     await ensureSearchAttributes(clientConnection, config.temporal.namespace);
