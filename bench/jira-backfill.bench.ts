@@ -140,7 +140,8 @@ async function main(): Promise<void> {
     const handle = client.workflow.getHandle(jiraSyncWorkflowId(tenantId));
     const linkedCount = async () => Number((await db.withTenant(tenantId, (tx) => tx.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM jira_issue_links`))[0].n);
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Polled often: at the default rate the floor is about a second.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       const state = await states.get(tenantId);
       if (state?.watermark) break;
       const status = await handle.query(jiraSyncStatusQuery).catch(() => undefined);
@@ -167,6 +168,12 @@ async function main(): Promise<void> {
     const webhook = jira.webhooks.registered.at(-1);
     if (!webhook) throw new Error('the sync registered no webhook');
     const latencies = await webhookIngest(webhook.url, PROJECTS.map((project) => project.key));
+    // Answered deliveries are committed; the sync workflow takes them from the table into its queue.
+    const pendingDeliveries = async () => Number((await db.withTenant(tenantId, (tx) => tx.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM jira_webhook_deliveries WHERE taken_by IS NULL`))[0].n);
+    const ingestEnded = performance.now();
+    while ((await pendingDeliveries()) > 0 && performance.now() - ingestEnded < 60_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    const takenAfter = (performance.now() - ingestEnded) / 1000;
+    const stillPending = await pendingDeliveries();
 
     const floor = needed / RATE;
     report.push(`${ISSUES} issues in ${PROJECTS.length} projects, Jira limit ${RATE} requests/s (429 + Retry-After beyond it), ${JIRA_SYNC_CONCURRENCY} issues in flight per tenant`);
@@ -175,7 +182,10 @@ async function main(): Promise<void> {
     report.push(`rate-limit floor: ${needed} / ${RATE} = ${floor.toFixed(1)} s`);
     report.push(`ours: ${ours.toFixed(1)} s (${(needed / ours).toFixed(1)} admitted requests/s, ${refused} refused with 429)`);
     report.push(`issues linked: ${linked} of ${ISSUES}; failed issues: ${status.counters.failures}`);
-    report.push(`webhook ingest at ${WEBHOOKS_PER_SECOND}/s for ${WEBHOOK_SECONDS} s: ${latencies.answered} answered 2xx of ${latencies.sent}, p50 ${latencies.p50.toFixed(1)} ms, p99 ${latencies.p99.toFixed(1)} ms`);
+    report.push(`webhook ingest at ${WEBHOOKS_PER_SECOND}/s for ${WEBHOOK_SECONDS} s: ${latencies.answered} answered 2xx of ${latencies.sent} (${latencies.transportErrors} connection errors), p50 ${latencies.p50.toFixed(1)} ms, p99 ${latencies.p99.toFixed(1)} ms`);
+    report.push(`deliveries taken by the sync workflow: ${stillPending === 0 ? `all, ${takenAfter.toFixed(1)} s after the last was answered` : `${stillPending} still pending after 60 s`}`);
+    const crashed = [worker.exitedEarly(), api.exitedEarly()].filter(Boolean);
+    if (crashed.length > 0) throw new Error(`${crashed.join('; ')}:\n${report.join('\n')}`);
     if (linked !== ISSUES || status.counters.failures !== 0) throw new Error(`the backfill did not link every issue:\n${report.join('\n')}`);
     report.push(`ratio ${(floor / ours).toFixed(2)}`);
   } catch (error) {
@@ -190,10 +200,12 @@ async function main(): Promise<void> {
 }
 
 /** Deliveries at a fixed rate (open loop: one is sent on time whether or not earlier ones were answered). */
-async function webhookIngest(url: string, projectKeys: string[]): Promise<{ sent: number; answered: number; p50: number; p99: number }> {
+async function webhookIngest(url: string, projectKeys: string[]): Promise<{ sent: number; answered: number; transportErrors: number; p50: number; p99: number }> {
   const total = WEBHOOKS_PER_SECOND * WEBHOOK_SECONDS;
   const latencies: number[] = [];
   let answered = 0;
+  // A delivery whose connection failed counts as not answered (Atlassian would retry it), not as a crash.
+  let transportErrors = 0;
   const deliveries: Promise<void>[] = [];
   const began = performance.now();
   for (let index = 0; index < total; index++) {
@@ -208,7 +220,11 @@ async function webhookIngest(url: string, projectKeys: string[]): Promise<{ sent
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': `bench-${index}` },
           body: JSON.stringify({ timestamp: Date.now(), webhookEvent: 'jira:issue_updated', issue: { id: String(index), key: issueKey } }),
-        });
+        }).catch(() => undefined);
+        if (!response) {
+          transportErrors += 1;
+          return;
+        }
         await response.arrayBuffer();
         latencies.push(performance.now() - at);
         if (response.ok) answered += 1;
@@ -218,7 +234,7 @@ async function webhookIngest(url: string, projectKeys: string[]): Promise<{ sent
   await Promise.all(deliveries);
   latencies.sort((a, b) => a - b);
   const at = (quantile: number) => latencies[Math.min(latencies.length - 1, Math.floor(quantile * latencies.length))];
-  return { sent: total, answered, p50: at(0.5), p99: at(0.99) };
+  return { sent: total, answered, transportErrors, p50: at(0.5), p99: at(0.99) };
 }
 
 async function call(apiUrl: string, method: string, path: string, key: string, body?: unknown) {
@@ -233,7 +249,7 @@ async function call(apiUrl: string, method: string, path: string, key: string, b
 }
 
 /** A compiled entry point in its own process; its output is kept (and shown only if the benchmark fails). */
-function launch(name: string, script: string, env: NodeJS.ProcessEnv, logs: string[]): { stop(): Promise<void> } {
+function launch(name: string, script: string, env: NodeJS.ProcessEnv, logs: string[]): { stop(): Promise<void>; exitedEarly(): string | undefined } {
   // BENCH_PROFILE_DIR: a CPU profile of each process (open in Chrome DevTools) to see where the time goes.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, ['--enable-source-maps', ...profile, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -241,8 +257,12 @@ function launch(name: string, script: string, env: NodeJS.ProcessEnv, logs: stri
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
+  let stopping = false;
   return {
+    /** How the process ended if it did so before the benchmark stopped it. */
+    exitedEarly: () => (!stopping && (child.exitCode !== null || child.signalCode !== null) ? `${name} exited (${child.exitCode ?? child.signalCode}) during the run` : undefined),
     async stop() {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');

@@ -75,8 +75,11 @@ export class JiraIssuePages {
       }
       const next = page.data.nextPageToken ?? null;
       fetching = next && pages + 1 < PAGES_PER_CALL && progress.issueKeys.length < FOLLOW_UPS_PER_CALL ? search(next) : undefined;
-      await this.options.raw.keepAll(tenantId, state.id, page.data.issues.map((issue) => ({ operation: 'search/jql', issueKey: issue.key ?? null, requestId: page.requestId, body: issue })));
-      const applied = await this.applyPage(tenantId, page.data.issues as PageIssue[], page.requestId, configs);
+      // Jira's answer is kept (issue by issue, encrypted) alongside the page's transaction, not before it.
+      const [, applied] = await Promise.all([
+        this.options.raw.keepAll(tenantId, state.id, page.data.issues.map((issue) => ({ operation: 'search/jql', issueKey: issue.key ?? null, requestId: page.requestId, body: issue }))),
+        this.applyPage(tenantId, page.data.issues as PageIssue[], page.requestId, configs),
+      ]);
       progress = { issueKeys: [...new Set([...progress.issueKeys, ...applied.issueKeys])], nextPageToken: next, created: progress.created + applied.created };
       committed(progress);
     }
