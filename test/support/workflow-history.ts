@@ -18,13 +18,27 @@ export async function workflowHistoryText(client: Client, workflowId: string): P
   };
 }
 
-function collectPayloads(value: unknown, into: Payload[]): void {
+/**
+ * OpenTelemetry's trace header is the one payload Temporal's SDK never passes through a codec. It may hold
+ * the W3C trace context and nothing else; anything more in it fails the test.
+ */
+const TRACE_HEADER = '_tracer-data';
+const TRACE_CONTEXT_KEYS = new Set(['traceparent', 'tracestate']);
+
+function collectPayloads(value: unknown, into: Payload[], key?: string): void {
   if (!value || typeof value !== 'object') return;
   if (value instanceof Uint8Array) return;
   const record = value as Record<string, unknown>;
   if (record.data instanceof Uint8Array && record.metadata && typeof record.metadata === 'object') {
+    if (key === TRACE_HEADER) return assertTraceContextOnly(record as Payload);
     into.push(record as Payload);
     return;
   }
-  for (const child of Object.values(record)) collectPayloads(child, into);
+  for (const [childKey, child] of Object.entries(record)) collectPayloads(child, into, childKey);
+}
+
+function assertTraceContextOnly(payload: Payload): void {
+  const carrier = JSON.parse(Buffer.from(payload.data ?? new Uint8Array()).toString('utf8')) as Record<string, unknown>;
+  const extra = Object.keys(carrier).filter((name) => !TRACE_CONTEXT_KEYS.has(name));
+  if (extra.length > 0) throw new Error(`the ${TRACE_HEADER} header carries more than a trace context: ${extra.join(', ')}`);
 }
