@@ -123,7 +123,12 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
         suspended: user.suspended,
         suspensionReason: user.suspensionReason,
       }));
-      if (!user.suspended) return;
+      if (!user.suspended) {
+        // The workflow saw the user suspended: an interrupted earlier attempt's unsuspend took effect at Google and
+        // its worker died before the success event. The trail gets that event now, unless the attempt wrote it.
+        if (Context.current().info.attempt > 1) await recordUnsuspendOfInterruptedAttempt(db, input);
+        return;
+      }
       if (user.suspensionReason === 'ABUSE') {
         await auditGoogleOperationStep(db, input, 'google.user.unsuspend_refused', 'failure', { suspensionReason: 'ABUSE' });
         throw ApplicationFailure.create({
@@ -226,4 +231,20 @@ function signInOf(layout: TenantSsoOrgUnits | undefined, orgUnitPath: string): G
 function alreadyGone(error: unknown): { requestId: null } {
   if (error instanceof GoogleConnectorError && error.type === 'GoogleUserNotFound') return { requestId: null };
   throw error;
+}
+
+async function recordUnsuspendOfInterruptedAttempt(db: TenantScopedDatabase, input: GoogleOperationInput): Promise<void> {
+  await db.withTenant(input.tenantId, async (tx) => {
+    const [recorded] = await tx.$queryRaw<{ events: bigint }[]>`
+      SELECT count(*) AS events FROM audit_events
+      WHERE action = 'google.user.unsuspended' AND outcome = 'success' AND target = ${input.userEmail} AND details ->> 'ticketRef' = ${input.ticketRef}`;
+    if (Number(recorded?.events ?? 0) > 0) return;
+    await appendAuditEvent(tx, input.tenantId, {
+      actor: input.requestedBy,
+      action: 'google.user.unsuspended',
+      target: input.userEmail,
+      outcome: 'success',
+      details: { ticketRef: input.ticketRef, seenAfterInterruptedAttempt: true },
+    });
+  });
 }
