@@ -3,10 +3,10 @@ import { runChaos, type ChaosResult } from '../../bench/chaos/chaos-run';
 /**
  * Mixed operations (tickets, password resets, unlocks, deletions requested and cancelled) through the real API
  * while the worker, the Temporal server and PostgreSQL are killed at random; then the invariant checker
- * (bench/chaos/chaos-invariants.ts) judges what persisted. In npm test: 60 operations and 3 kills (one of each);
+ * (bench/chaos/chaos-invariants.ts) judges what persisted. In npm test: 40 operations and 3 kills (one of each);
  * `npm run chaos` runs the same with CHAOS_OPERATIONS=1000 and CHAOS_KILLS=10 and prints the report.
  */
-const OPERATIONS = Number(process.env.CHAOS_OPERATIONS ?? 60);
+const OPERATIONS = Number(process.env.CHAOS_OPERATIONS ?? 40);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 3);
 const VERBOSE = process.env.CHAOS_VERBOSE === '1';
 
