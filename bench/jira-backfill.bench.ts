@@ -180,6 +180,8 @@ async function main(): Promise<void> {
     report.push(`requests the backfill made to Jira (429s excluded): ${needed} = ${[...byRoute].map(([route, count]) => `${count} ${route}`).join(' + ')} - ${refused} answered 429`);
     report.push(`allowed rate: ${RATE} requests/s`);
     report.push(`rate-limit floor: ${needed} / ${RATE} = ${floor.toFixed(1)} s`);
+    // For scale, not the ratio: a backfill that reads each issue alone cannot beat this, whatever its database does.
+    report.push(`for comparison, one GET per issue on top would need at least ${needed + ISSUES} requests: ${((needed + ISSUES) / RATE).toFixed(1)} s at this rate`);
     report.push(`ours: ${ours.toFixed(1)} s (${(needed / ours).toFixed(1)} admitted requests/s, ${refused} refused with 429)`);
     report.push(`issues linked: ${linked} of ${ISSUES}; failed issues: ${status.counters.failures}`);
     report.push(`webhook ingest at ${WEBHOOKS_PER_SECOND}/s for ${WEBHOOK_SECONDS} s: ${latencies.answered} answered 2xx of ${latencies.sent} (${latencies.transportErrors} connection errors), p50 ${latencies.p50.toFixed(1)} ms, p99 ${latencies.p99.toFixed(1)} ms`);
