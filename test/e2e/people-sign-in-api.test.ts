@@ -254,6 +254,22 @@ describe('HTTP API: people, sign-in and sessions', () => {
     expect(JSON.stringify(await auditActions(tenant))).not.toContain(enrolment.body.secret);
   });
 
+  it('starting OTP enrolment again (a lost QR code) replaces the secret: only the newest one confirms, under one data key', async () => {
+    const tenant = await createTenant();
+    const user = await person(tenant, 'agent');
+    const session = await signIn(tenant, user.email);
+    const enrol = () => request(api.http).post('/v1/auth/otp/enrolment').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrf).expect(201);
+    const first = fromBase32((await enrol()).body.secret);
+    const second = fromBase32((await enrol()).body.secret);
+    expect(second.equals(first)).toBe(false);
+    const keys = await db.query('SELECT count(*)::int AS n FROM data_keys WHERE integration_id = $1', [user.id]);
+    expect(keys.rows[0].n).toBe(1);
+    const confirm = (secret: Buffer) =>
+      request(api.http).post('/v1/auth/otp/enrolment/confirm').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrf).send({ code: totpCode(secret, totpStep(new Date())) });
+    expect((await confirm(first)).status).toBe(400);
+    expect((await confirm(second)).status).toBe(200);
+  });
+
   it('a tenant that requires OTP lets a person without it only enrol', async () => {
     const tenant = await createTenant();
     const user = await person(tenant, 'agent');

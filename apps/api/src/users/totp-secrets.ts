@@ -18,11 +18,11 @@ export class TotpSecrets {
   async seal(tx: TenantTransaction, tenantId: string, userId: string, secret: Buffer): Promise<void> {
     const dataKey = await this.encryption.createDataKey({ tenantId, integrationId: userId });
     const ciphertext = await this.encryption.encrypt(secret, { tenantId, integrationId: userId, purpose: PURPOSE }, dataKey);
-    const [previous] = await tx.$queryRaw<{ dataKeyId: string | null }[]>`SELECT totp_data_key_id::text AS "dataKeyId" FROM tenant_users WHERE id = ${userId}::uuid FOR UPDATE`;
+    // A user has one data key (unique with the tenant), so an enrolment started again removes the old secret and key first.
+    await this.remove(tx, userId);
     await tx.dataKey.create({ data: dataKeyRowOf(dataKey, tenantId, userId) });
     await tx.$executeRaw`UPDATE tenant_users SET totp_ciphertext = ${ciphertext}, totp_data_key_id = ${dataKey.id}::uuid, totp_enabled_at = NULL,
       totp_last_step = NULL, updated_at = now() WHERE id = ${userId}::uuid`;
-    if (previous?.dataKeyId) await this.destroyKey(tx, previous.dataKeyId);
   }
 
   /** The user's secret, or undefined when none is stored. */
