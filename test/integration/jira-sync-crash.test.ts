@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
+import { AuditTrail } from '../../libs/audit';
 import { CredentialStore } from '../../libs/connectors/credential-store';
 import { CUSTODIAN_TASK_QUEUE, jiraSyncStatusQuery, jiraSyncWorkflowId } from '../../libs/contracts';
 import { repoRoot } from '../../libs/config/repo-root';
@@ -124,6 +125,10 @@ describe('Jira sync survives a worker killed mid-sync', () => {
     expect(new Set(after.links.map((link) => link.ticket_id)).size).toBe(ISSUES);
     expect(after.tickets).toBe(ISSUES);
     expect(after.jiraComments.map((comment) => comment.body).sort()).toEqual(['First reply on DEMO-2', 'First reply on DEMO-5', 'First reply on DEMO-9']);
+    // One audit event per ticket made, in a chain that still verifies.
+    const created = await db.withTenant(tenantId, (tx) => tx.auditEvent.findMany({ where: { action: 'jira.sync.ticket_created' }, select: { details: true } }));
+    expect(created.map((event) => (event.details as { issueKey: string }).issueKey).sort()).toEqual(after.links.map((link) => link.issue_key).sort());
+    expect(await new AuditTrail(db).verify(tenantId)).toMatchObject({ ok: true });
   }, 120_000);
 
   it('creates exactly one Jira issue for a ticket although the worker died after Jira created it', async () => {
