@@ -1,5 +1,5 @@
 import type { TenantTransaction } from '../db/tenant-scoped-database';
-import { appendAuditEvent, type AuditEventInput } from './audit-writer';
+import { appendAuditEventAtHead, lockAuditHead, prepareAuditAppend, type AuditEventInput } from './audit-writer';
 
 /**
  * Appends the event unless an event with the same key was already appended for this tenant: for activities,
@@ -12,12 +12,15 @@ export async function appendAuditEventOnce(
   eventKey: string,
   event: AuditEventInput,
 ): Promise<{ seq: number; appended: boolean }> {
-  await tx.$queryRaw`SELECT last_seq FROM audit_lock_head(${tenantId}::uuid)`;
+  // The signing key is readied before the lock, and one lock serves the look-up and the append: two statements
+  // hold the head, where there were four.
+  await prepareAuditAppend(tx, tenantId);
+  const head = await lockAuditHead(tx, tenantId);
   const [existing] = await tx.$queryRaw<{ seq: bigint }[]>`
     SELECT seq FROM audit_events
     WHERE tenant_id = ${tenantId}::uuid AND details ? 'eventKey' AND details ->> 'eventKey' = ${eventKey}
     LIMIT 1`;
   if (existing) return { seq: Number(existing.seq), appended: false };
-  const appended = await appendAuditEvent(tx, tenantId, { ...event, details: { ...event.details, eventKey } });
+  const appended = await appendAuditEventAtHead(tx, tenantId, head, { ...event, details: { ...event.details, eventKey } });
   return { seq: appended.seq, appended: true };
 }

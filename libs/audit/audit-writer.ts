@@ -41,10 +41,15 @@ export async function appendAuditEvent(
   event: AuditEventInput,
 ): Promise<AppendedAuditEvent> {
   await prepareAuditAppend(tx, tenantId);
+  return appendAuditEventAtHead(tx, tenantId, await lockAuditHead(tx, tenantId), event);
+}
+
+/** Locks the tenant's chain head (creating it on the first event) until the transaction ends, and reads it. */
+export async function lockAuditHead(tx: TenantTransaction, tenantId: string): Promise<LockedAuditHead> {
   const [head] = await tx.$queryRaw<LockedAuditHead[]>`
     SELECT last_seq, last_hash, event_at FROM audit_lock_head(${tenantId}::uuid)`;
   if (!head) throw new Error('audit head could not be locked');
-  return appendAuditEventAtHead(tx, tenantId, head, event);
+  return head;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { Client as PgClient } from 'pg';
-import { appendAuditEvent, AuditTrail } from '../../../libs/audit';
+import { appendAuditEvent, appendAuditEventOnce, AuditTrail, type AuditEventInput } from '../../../libs/audit';
+import type { TenantTransaction } from '../../../libs/db/tenant-scoped-database';
 import { AuditHeadSigner } from '../../../libs/audit/audit-head-signer';
 import { AwsKmsKeyProvider } from '../../../libs/crypto/aws-kms-key-provider';
 import { TenantScopedDatabase, type PrismaClient } from '../../../libs/db';
@@ -34,7 +35,12 @@ describe('audit appends under a slow KMS (real PostgreSQL, the AWS SDK against a
     await prisma.$disconnect();
   });
 
-  it("unwraps a writer's signing key before it locks the chain head, so the tenant's other writers do not wait on the KMS", async () => {
+  const writers: [string, (tx: TenantTransaction, tenantId: string, event: AuditEventInput) => Promise<unknown>][] = [
+    ['appendAuditEvent', appendAuditEvent],
+    ['appendAuditEventOnce (activities)', (tx, tenantId, event) => appendAuditEventOnce(tx, tenantId, `${event.action}/once`, event)],
+  ];
+
+  it.each(writers)("%s unwraps a writer's signing key before it locks the chain head, so the tenant's other writers do not wait on the KMS", async (_name, append) => {
     const tenantId = await insertTenant(owner);
     // A process that has signed for this tenant before: its key is in its cache.
     const warm = new TenantScopedDatabase(prisma, { auditHeads: new AuditHeadSigner(provider) });
@@ -43,7 +49,7 @@ describe('audit appends under a slow KMS (real PostgreSQL, the AWS SDK against a
     const cold = new TenantScopedDatabase(prisma, { auditHeads: new AuditHeadSigner(provider) });
     kms.setLatency(KMS_LATENCY_MS);
     try {
-      const coldAppend = cold.withTenant(tenantId, (tx) => appendAuditEvent(tx, tenantId, { actor: 'cold', action: 'test.cold', outcome: 'success' }));
+      const coldAppend = cold.withTenant(tenantId, (tx) => append(tx, tenantId, { actor: 'cold', action: 'test.cold', outcome: 'success' }));
       await new Promise((resolve) => setTimeout(resolve, 300));
       const began = Date.now();
       await warm.withTenant(tenantId, (tx) => appendAuditEvent(tx, tenantId, { actor: 'warm', action: 'test.meanwhile', outcome: 'success' }));
