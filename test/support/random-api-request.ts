@@ -53,6 +53,8 @@ export interface DocumentedOperation {
   bodyExample?: unknown;
   /** Takes an upload (multipart/form-data). */
   multipart: boolean;
+  /** Who may call it, from x-required-roles: tenant roles, "operator", or none (public). */
+  requiredRoles: string[];
 }
 
 export function documentedOperations(document: Json): DocumentedOperation[] {
@@ -68,6 +70,7 @@ export function documentedOperations(document: Json): DocumentedOperation[] {
         queryParameters: parameters.filter((parameter) => parameter.in === 'query'),
         bodyExample: jsonBody ? (jsonBody.example ?? exampleOf(jsonBody.schema, document)) : undefined,
         multipart: operation.requestBody?.content?.['multipart/form-data'] !== undefined,
+        requiredRoles: (operation['x-required-roles'] ?? []) as string[],
       };
     }),
   );
@@ -310,6 +313,52 @@ function pathOf(template: string): fc.Arbitrary<Text[]> {
   );
 }
 
+/** The real thing a path parameter names, where the route says which (a ticket, a key, a report), else a stranger. */
+function plausiblePathValue(template: string, name: string): fc.Arbitrary<Text> {
+  const known = (...values: KnownValue[]) => fc.constantFrom(...values).map((value): Text => ({ known: value }));
+  if (/\/tickets\/\{id\}/.test(template) && name === 'id') return known('ticketId', 'ticketRef');
+  if (name === 'ticketRef') return known('ticketRef');
+  if (template.startsWith('/v1/security-reports/') && name === 'ref') return known('securityReportRef');
+  if (name === 'tenantId') return known('tenantId');
+  if (template.startsWith('/v1/api-keys/')) return known('apiKeyId');
+  return fc.oneof(fc.uuid(), fc.constantFrom('google', 'jira', 'CT-000001'));
+}
+
+/** A caller the route lets in: a key of a role it names, an operator key, or nobody on a public route. */
+function admittedCaller(operation: DocumentedOperation): fc.Arbitrary<Caller> {
+  if (operation.requiredRoles.length === 0) return fc.constant('nobody');
+  if (operation.requiredRoles.includes('operator')) return fc.constant('operator');
+  const callers = CALLERS.filter((caller) => operation.requiredRoles.includes(caller));
+  return fc.constantFrom(...(operation.requiredRoles.includes('admin') ? [...callers, 'person' as const] : callers));
+}
+
+/**
+ * A request the route would accept but for at most one thing: the right caller, path and type, the documented
+ * body with one field broken or none, one odd header or query parameter now and then. Requests wrong in many
+ * ways at once are mostly refused at the first check; these get as far as the route's own code.
+ */
+function nearlyValidRequest(operation: DocumentedOperation): fc.Arbitrary<RandomApiRequest> {
+  const pieces = operation.template.split(/(\{[^}]+\})/).filter(Boolean);
+  return fc.record({
+    operation: fc.constant(operation.key),
+    method: fc.constant(operation.method),
+    path: fc.tuple(...pieces.map((piece) => (piece.startsWith('{') ? plausiblePathValue(operation.template, piece.slice(1, -1)) : fc.constant<Text>(piece)))),
+    query: fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 1, arbitrary: queryPart(operation) }),
+    caller: admittedCaller(operation),
+    authorization: fc.constant(undefined),
+    headers: fc.oneof(
+      { weight: 3, arbitrary: fc.constant({}) },
+      { weight: 1, arbitrary: headerSet.chain((headers) => (Object.keys(headers).length > 0 ? fc.constantFrom(...Object.keys(headers)).map((name) => ({ [name]: headers[name]! })) : fc.constant({}))) },
+    ).map((headers): Record<string, string | string[]> => ({ 'content-type': 'application/json', ...headers })),
+    padding: fc.constant(undefined),
+    body: operation.multipart
+      ? multipartBody
+      : operation.bodyExample === undefined
+        ? fc.constant(undefined)
+        : bodyFrom(operation.bodyExample).map((text): RandomBody => ({ text })),
+  });
+}
+
 /** Random and malformed requests at the documented operations and at paths the document does not list. */
 export function randomApiRequest(operations: DocumentedOperation[]): fc.Arbitrary<RandomApiRequest> {
   const documented = fc.constantFrom(...operations).chain((operation) =>
@@ -345,5 +394,6 @@ export function randomApiRequest(operations: DocumentedOperation[]): fc.Arbitrar
     padding: paddingBytes,
     body: sometimes(rawBody, 4),
   });
-  return fc.oneof({ weight: 12, arbitrary: documented }, { weight: 1, arbitrary: undocumented });
+  const nearlyValid = fc.constantFrom(...operations).chain(nearlyValidRequest);
+  return fc.oneof({ weight: 8, arbitrary: documented }, { weight: 6, arbitrary: nearlyValid }, { weight: 1, arbitrary: undocumented });
 }
