@@ -29,6 +29,8 @@ export interface TicketCommentView {
   /** Jira's comment id once linked. */
   externalId: string | null;
   createdAt: string;
+  /** When its text was last changed (here or, for a comment from Jira, in Jira); null if never. */
+  editedAt: string | null;
 }
 
 export interface TicketAttachmentView {

@@ -24,6 +24,7 @@ import { attributedJiraDocument, jiraDocumentToText, textToJiraDocument, unattri
 import { jiraValueOf, sidesAgree, toCustodian, toJira, valueHash, type JiraIssueFieldsRead, type TicketFieldsRead } from './jira-field-values';
 import { newTicketOfIssue, type SyncedHashes } from './jira-new-ticket';
 import type { JiraAttachmentSync } from './jira-attachment-sync';
+import { commentBodySha256, linkedCommentChanges, type TicketCommentRow } from './jira-linked-comments';
 import type { JiraRawResponses } from './jira-raw-responses';
 import { JiraSyncRetry } from './jira-sync-retry';
 import type { JiraSyncStateStore } from './jira-sync-state-store';
@@ -123,8 +124,8 @@ export class JiraPairSync {
       ticket: (await tx.$queryRaw<TicketRow[]>`SELECT id::text AS id, ref, version, summary, description, status, priority, type, assignee FROM tickets WHERE id = ${link.ticket_id}::uuid`)[0],
       custodianChangedAt: await tx.$queryRaw<{ field: TicketEditableField; at: Date }[]>`
         SELECT field, max(changed_at) AS at FROM ticket_field_changes WHERE ticket_id = ${link.ticket_id}::uuid AND source = 'custodian' GROUP BY field`,
-      comments: await tx.$queryRaw<{ id: string; author: string; body: string; source: string; jira_comment_id: string | null }[]>`
-        SELECT c.id::text AS id, c.author, c.body, c.source, l.jira_comment_id FROM ticket_comments c
+      comments: await tx.$queryRaw<TicketCommentRow[]>`
+        SELECT c.id::text AS id, c.author, c.body, c.source, c.deleted_at, l.jira_comment_id, l.jira_updated, l.synced_body_sha256 FROM ticket_comments c
         LEFT JOIN jira_comment_links l ON l.comment_id = c.id WHERE c.ticket_id = ${link.ticket_id}::uuid ORDER BY c.created_at, c.id`,
     }));
     const decisions: FieldDecision[] = [];
@@ -151,8 +152,18 @@ export class JiraPairSync {
       decision.problem = problem.problem;
     }
     const commentsFlow = settings.fields.comments.direction;
-    const newJiraComments = flowsToJira(commentsFlow) ? await this.pushComments(connected, issue, ticket.ref, comments, requestIds) : [];
-    const inboundComments = flowsFromJira(commentsFlow) && !stale ? commentsFromJira(issue, comments, connected.accountId) : [];
+    const jiraComments = flowsToJira(commentsFlow) || flowsFromJira(commentsFlow) ? await this.allComments(connected, issue, requestIds) : [];
+    const newJiraComments = flowsToJira(commentsFlow) ? await this.pushComments(connected, issue, ticket.ref, jiraComments, comments, requestIds) : [];
+    const inboundComments = flowsFromJira(commentsFlow) && !stale ? commentsFromJira(jiraComments, comments, connected.accountId) : [];
+    const commentChanges = linkedCommentChanges(comments, jiraComments, {
+      appAccountId: connected.accountId,
+      fromJira: flowsFromJira(commentsFlow) && !stale,
+      toJira: flowsToJira(commentsFlow),
+      syncNotesAuthor: JIRA_SYNC_COMMENT_AUTHOR,
+      jiraTextOf: commentText,
+    });
+    const sentEdits = await this.editJiraComments(connected, issue.key, ticket.ref, commentChanges.editedHere, requestIds);
+    for (const deleted of commentChanges.deletedHere) await this.deleteJiraComment(connected, issue.key, deleted.jiraCommentId, requestIds);
     const filesFlow = settings.fields.attachments.direction;
     const files = await this.options.attachments.sync(
       tenantId,
@@ -175,7 +186,9 @@ export class JiraPairSync {
     const toTicket = decisions.filter((decision) => decision.toTicket !== undefined && !decision.problem);
     const toJiraFields = outbound.filter((decision) => !decision.problem).map((decision) => decision.field);
     const conflicts = decisions.filter((decision) => decision.conflict);
-    const changed = toTicket.length > 0 || toJiraFields.length > 0 || newJiraComments.length > 0 || inboundComments.length > 0 || files.toJira + files.fromJira > 0 || JSON.stringify(synced) !== JSON.stringify(link.synced);
+    const commentEditsOut = sentEdits.length + commentChanges.deletedHere.length;
+    const commentEditsIn = commentChanges.editedInJira.length + commentChanges.deletedInJira.length;
+    const changed = toTicket.length > 0 || toJiraFields.length > 0 || newJiraComments.length > 0 || inboundComments.length > 0 || commentEditsOut + commentEditsIn > 0 || files.toJira + files.fromJira > 0 || JSON.stringify(synced) !== JSON.stringify(link.synced);
 
     await db.withTenant(tenantId, async (tx) => {
       if (toTicket.length > 0) {
@@ -185,7 +198,31 @@ export class JiraPairSync {
         if (updated.count === 0) throw new JiraSyncRetry(`ticket ${ticket.ref} changed while ${issue.key} was being synced`);
       }
       for (const comment of newJiraComments) {
-        await tx.$executeRaw`INSERT INTO jira_comment_links (tenant_id, comment_id, issue_id, jira_comment_id) VALUES (${tenantId}::uuid, ${comment.commentId}::uuid, ${issue.id}, ${comment.jiraCommentId}) ON CONFLICT DO NOTHING`;
+        await tx.$executeRaw`INSERT INTO jira_comment_links (tenant_id, comment_id, issue_id, jira_comment_id, jira_updated, synced_body_sha256) VALUES (${tenantId}::uuid, ${comment.commentId}::uuid, ${issue.id}, ${comment.jiraCommentId}, ${comment.jiraUpdated}, ${comment.bodySha256}) ON CONFLICT DO NOTHING`;
+      }
+      for (const edit of sentEdits) {
+        await tx.$executeRaw`UPDATE jira_comment_links SET jira_updated = ${edit.jiraUpdated}, synced_body_sha256 = ${commentBodySha256(edit.body)} WHERE comment_id = ${edit.commentId}::uuid`;
+      }
+      for (const edit of commentChanges.editedInJira) {
+        await tx.$executeRaw`UPDATE ticket_comments SET body = ${edit.body}, edited_at = now() WHERE id = ${edit.commentId}::uuid AND deleted_at IS NULL`;
+        await tx.$executeRaw`UPDATE jira_comment_links SET jira_updated = ${edit.jiraUpdated}, synced_body_sha256 = ${commentBodySha256(edit.body)} WHERE comment_id = ${edit.commentId}::uuid`;
+        await appendAuditEvent(tx, tenantId, {
+          actor: `jira:${issue.key}`,
+          action: 'ticket.comment_edited',
+          target: ticket.ref,
+          outcome: 'success',
+          details: { ticketId: ticket.id, commentId: edit.commentId, source: 'jira', issueKey: issue.key, jiraCommentId: edit.jiraCommentId },
+        });
+      }
+      for (const deleted of commentChanges.deletedInJira) {
+        await tx.$executeRaw`UPDATE ticket_comments SET deleted_at = now() WHERE id = ${deleted.commentId}::uuid AND deleted_at IS NULL`;
+        await appendAuditEvent(tx, tenantId, {
+          actor: `jira:${issue.key}`,
+          action: 'ticket.comment_deleted',
+          target: ticket.ref,
+          outcome: 'success',
+          details: { ticketId: ticket.id, commentId: deleted.commentId, source: 'jira', issueKey: issue.key, jiraCommentId: deleted.jiraCommentId },
+        });
       }
       for (const comment of inboundComments) {
         const created = await tx.ticketComment.upsert({
@@ -193,7 +230,7 @@ export class JiraPairSync {
           create: { tenantId, ticketId: ticket.id, author: comment.author, authorEmail: comment.authorEmail, body: comment.body, source: 'jira', externalId: comment.jiraCommentId, dedupeKey: `jira-comment:${comment.jiraCommentId}` },
           update: {},
         });
-        await tx.$executeRaw`INSERT INTO jira_comment_links (tenant_id, comment_id, issue_id, jira_comment_id) VALUES (${tenantId}::uuid, ${created.id}::uuid, ${issue.id}, ${comment.jiraCommentId}) ON CONFLICT DO NOTHING`;
+        await tx.$executeRaw`INSERT INTO jira_comment_links (tenant_id, comment_id, issue_id, jira_comment_id, jira_updated, synced_body_sha256) VALUES (${tenantId}::uuid, ${created.id}::uuid, ${issue.id}, ${comment.jiraCommentId}, ${comment.jiraUpdated}, ${commentBodySha256(comment.body)}) ON CONFLICT DO NOTHING`;
       }
       for (const decision of conflicts) {
         const { strategy, winner } = decision.conflict!;
@@ -217,13 +254,13 @@ export class JiraPairSync {
       }
       const appliedUpdated = stale ? link.issue_updated : issueUpdated;
       await tx.$executeRaw`UPDATE jira_issue_links SET synced = ${JSON.stringify(synced)}::jsonb, issue_updated = ${appliedUpdated}, updated_at = now() WHERE id = ${link.id}::uuid`;
-      if (toJiraFields.length > 0 || newJiraComments.length > 0 || files.toJira > 0) {
+      if (toJiraFields.length > 0 || newJiraComments.length > 0 || commentEditsOut > 0 || files.toJira > 0) {
         await appendAuditEvent(tx, tenantId, {
           actor: JIRA_SYNC_ACTOR,
           action: 'jira.sync.outbound',
           target: ticket.ref,
           outcome: 'success',
-          details: { issueKey: issue.key, ticketRef: ticket.ref, direction: 'to-jira', fields: toJiraFields.map((field) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[field]), comments: newJiraComments.length, attachments: files.toJira, jiraRequestIds: requestIds },
+          details: { issueKey: issue.key, ticketRef: ticket.ref, direction: 'to-jira', fields: toJiraFields.map((field) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[field]), comments: newJiraComments.length, commentsEdited: sentEdits.length, commentsDeleted: commentChanges.deletedHere.length, attachments: files.toJira, jiraRequestIds: requestIds },
         });
       }
       await appendAuditEvent(tx, tenantId, {
@@ -237,6 +274,8 @@ export class JiraPairSync {
           direction: 'from-jira',
           fields: toTicket.map((decision) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[decision.field]),
           comments: inboundComments.length,
+          commentsEdited: commentChanges.editedInJira.length,
+          commentsDeleted: commentChanges.deletedInJira.length,
           attachments: files.fromJira,
           failedFields: failures.map((field) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[field]),
           problems: [...decisions.filter((decision) => decision.problem).map((decision) => decision.problem!), ...files.problems],
@@ -307,22 +346,50 @@ export class JiraPairSync {
    * its ticket (what a disconnect strips again). One the app already added (a retry after Jira took it but the
    * link was not committed) is found among the app's unlinked comments by its text, not added twice.
    */
-  private async pushComments(connected: ConnectedJiraSite, issue: JiraIssue, ticketRef: string, comments: { id: string; author: string; body: string; source: string; jira_comment_id: string | null }[], requestIds: string[]) {
+  private async pushComments(connected: ConnectedJiraSite, issue: JiraIssue, ticketRef: string, jiraComments: Version3Models.Comment[], comments: TicketCommentRow[], requestIds: string[]) {
     const linkedJiraIds = new Set(comments.map((comment) => comment.jira_comment_id).filter(Boolean));
-    const unlinkedOwn = (issue.fields.comment?.comments ?? []).filter((comment) => comment.author?.accountId === connected.accountId && comment.id && !linkedJiraIds.has(comment.id));
-    const pushed: { commentId: string; jiraCommentId: string }[] = [];
+    const unlinkedOwn = jiraComments.filter((comment) => comment.author?.accountId === connected.accountId && comment.id && !linkedJiraIds.has(comment.id));
+    const pushed: { commentId: string; jiraCommentId: string; jiraUpdated: Date | null; bodySha256: string }[] = [];
     for (const comment of comments) {
-      if (comment.source !== 'custodian' || comment.author === JIRA_SYNC_COMMENT_AUTHOR || comment.jira_comment_id) continue;
+      if (comment.source !== 'custodian' || comment.author === JIRA_SYNC_COMMENT_AUTHOR || comment.jira_comment_id || comment.deleted_at) continue;
       const text = commentText(comment.author, comment.body);
       const earlier = unlinkedOwn.findIndex((candidate) => unattributedText(candidate.body) === text);
-      if (earlier >= 0) {
-        pushed.push({ commentId: comment.id, jiraCommentId: unlinkedOwn.splice(earlier, 1)[0].id! });
-        continue;
-      }
-      const added = note(requestIds, await connected.site.addComment(issue.key, attributedJiraDocument(text, ticketRef)));
-      pushed.push({ commentId: comment.id, jiraCommentId: added.id! });
+      const found = earlier >= 0 ? unlinkedOwn.splice(earlier, 1)[0] : note(requestIds, await connected.site.addComment(issue.key, attributedJiraDocument(text, ticketRef)));
+      pushed.push({ commentId: comment.id, jiraCommentId: found.id!, jiraUpdated: found.updated ? new Date(found.updated) : null, bodySha256: commentBodySha256(comment.body) });
     }
     return pushed;
+  }
+
+  /** The issue's whole comment list: the one embedded in the issue unless Jira left some out of it. */
+  private async allComments(connected: ConnectedJiraSite, issue: JiraIssue, requestIds: string[]): Promise<Version3Models.Comment[]> {
+    const embedded = issue.fields.comment as Version3Models.PageOfComments | undefined;
+    const listed = embedded?.comments ?? [];
+    if ((embedded?.total ?? listed.length) <= listed.length) return listed;
+    const all: Version3Models.Comment[] = [];
+    for (;;) {
+      const page = note(requestIds, await connected.site.getComments(issue.key, { startAt: all.length, maxResults: 100 }));
+      all.push(...(page.comments ?? []));
+      if ((page.comments ?? []).length === 0 || all.length >= (page.total ?? 0)) return all;
+    }
+  }
+
+  /** Ticket edits of comments written here, onto their Jira copies; Jira's `updated` of each is what its echo will carry. */
+  private async editJiraComments(connected: ConnectedJiraSite, issueKey: string, ticketRef: string, edits: { commentId: string; jiraCommentId: string; text: string; body: string }[], requestIds: string[]) {
+    const sent: { commentId: string; body: string; jiraUpdated: Date | null }[] = [];
+    for (const edit of edits) {
+      const updated = note(requestIds, await connected.site.updateComment(issueKey, edit.jiraCommentId, attributedJiraDocument(edit.text, ticketRef)));
+      sent.push({ commentId: edit.commentId, body: edit.body, jiraUpdated: updated.updated ? new Date(updated.updated) : null });
+    }
+    return sent;
+  }
+
+  /** A comment deleted here goes from Jira too; one Jira no longer has is already where it should be. */
+  private async deleteJiraComment(connected: ConnectedJiraSite, issueKey: string, jiraCommentId: string, requestIds: string[]): Promise<void> {
+    try {
+      note(requestIds, await connected.site.deleteComment(issueKey, jiraCommentId));
+    } catch (error) {
+      if (!(error instanceof JiraConnectorError && error.type === 'JiraNotFound')) throw error;
+    }
   }
 
   /** A ticket of a type the configuration creates issues for gets one, exactly once however often this is retried. */
@@ -488,12 +555,13 @@ function jiraAfterWrite(field: TicketEditableField, value: string | null): strin
 }
 
 /** Jira comments by others not yet on the ticket. */
-function commentsFromJira(issue: JiraIssue, comments: { jira_comment_id: string | null }[], appAccountId: string) {
+function commentsFromJira(jiraComments: Version3Models.Comment[], comments: { jira_comment_id: string | null }[], appAccountId: string) {
   const linked = new Set(comments.map((comment) => comment.jira_comment_id).filter(Boolean));
-  return (issue.fields.comment?.comments ?? [])
+  return jiraComments
     .filter((comment) => comment.id && !linked.has(comment.id) && comment.author?.accountId !== appAccountId)
     .map((comment) => ({
       jiraCommentId: comment.id!,
+      jiraUpdated: comment.updated ? new Date(comment.updated) : null,
       author: comment.author?.displayName ?? 'Jira user',
       authorEmail: comment.author?.emailAddress ?? null,
       body: jiraDocumentToText(comment.body) || '(empty comment)',

@@ -7,7 +7,7 @@ import type { JiraSyncSignals } from './jira-sync-signals';
 import type { JiraSyncStateStore } from './jira-sync-state-store';
 import { jiraWebhookSecretHash, jiraWebhookToken, newJiraWebhookSecret } from './jira-webhook-secret';
 
-const WEBHOOK_EVENTS = ['jira:issue_created', 'jira:issue_updated', 'comment_created', 'comment_updated'];
+const WEBHOOK_EVENTS = ['jira:issue_created', 'jira:issue_updated', 'comment_created', 'comment_updated', 'comment_deleted'];
 /** Webhooks closer than this to their 30-day expiry are refreshed (or registered again) at once. */
 const WEBHOOK_RENEW_MARGIN_MS = 8 * 24 * 3600 * 1000;
 const SEARCH_PAGE_SIZE = 100;
@@ -44,9 +44,10 @@ export class JiraSiteSync {
     const state = await this.options.states.ensure(tenantId);
     const listed = (await connected.site.listWebhooks({ maxResults: 100 })).data.values ?? [];
     const known = state.webhookIds.filter((id) => listed.some((webhook) => webhook.id === id));
-    // A configuration that gained or lost projects needs a webhook with the new filter.
+    // A configuration that gained or lost projects needs a webhook with the new filter, and one registered
+    // before an event was added to WEBHOOK_EVENTS (comment_deleted) needs registering again to hear it.
     const filter = projectClause(await this.projectKeys(tenantId));
-    const current = listed.filter((webhook) => known.includes(webhook.id!)).every((webhook) => webhook.jqlFilter === filter);
+    const current = listed.filter((webhook) => known.includes(webhook.id!)).every((webhook) => webhook.jqlFilter === filter && WEBHOOK_EVENTS.every((event) => webhook.events?.includes(event)));
     if (!state.webhookSecretHash || known.length === 0 || !current) return this.registerWebhooks(tenantId, connected, known);
     const refreshed = await connected.site.refreshWebhooks(known);
     await this.options.states.recordWebhooks(tenantId, { ids: known, expiresAt: new Date(Number(refreshed.data.expirationDate)) });
@@ -66,7 +67,7 @@ export class JiraSiteSync {
         WHERE (l.id IS NULL AND t.type = ANY(${creatable}::text[]) AND t.updated_at >= ${since})
            OR (l.id IS NOT NULL AND (
                 EXISTS (SELECT 1 FROM ticket_field_changes f WHERE f.ticket_id = t.id AND f.source = 'custodian' AND f.changed_at >= ${since})
-             OR EXISTS (SELECT 1 FROM ticket_comments c WHERE c.ticket_id = t.id AND c.source = 'custodian' AND c.created_at >= ${since})
+             OR EXISTS (SELECT 1 FROM ticket_comments c WHERE c.ticket_id = t.id AND c.source = 'custodian' AND (c.created_at >= ${since} OR c.edited_at >= ${since} OR c.deleted_at >= ${since}))
              OR EXISTS (SELECT 1 FROM ticket_attachments a WHERE a.ticket_id = t.id AND a.source = 'custodian' AND a.created_at >= ${since})))`,
     );
     return { startedAt, ticketIds: rows.map((row) => row.id), jql: await this.changedIssuesJql(tenantId, state.watermark) };

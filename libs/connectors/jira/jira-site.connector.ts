@@ -121,6 +121,11 @@ export class JiraSite {
     return this.call('comment update', (client) => client.issueComments.updateComment({ issueIdOrKey: issueKey, id: commentId, body }));
   }
 
+  async deleteComment(issueKey: string, commentId: string): Promise<JiraResponse<void>> {
+    const { requestId } = await this.call('comment delete', (client) => client.issueComments.deleteComment({ issueIdOrKey: issueKey, id: commentId }));
+    return { data: undefined, requestId };
+  }
+
   getChangelog(issueKey: string, page: { startAt?: number; maxResults?: number } = {}): Promise<JiraResponse<Version3Models.PageChangelog>> {
     return this.call('changelog get', (client) => client.issues.getChangeLogs({ issueIdOrKey: issueKey, startAt: page.startAt, maxResults: page.maxResults }));
   }

@@ -156,6 +156,15 @@ const ROUTES: Route[] = [
     },
   },
   {
+    method: 'DELETE',
+    pattern: /^\/issue\/([^/]+)\/comment\/([^/]+)$/,
+    scope: 'write:jira-work',
+    serve: (c, _e, r, [key, id]) => {
+      c.site.deleteComment(key, id, c.grant.accountId);
+      sendJson(r, 204);
+    },
+  },
+  {
     method: 'GET',
     pattern: /^\/issue\/([^/]+)\/changelog$/,
     scope: 'read:jira-work',

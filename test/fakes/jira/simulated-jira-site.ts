@@ -16,7 +16,7 @@ export class JiraRefusal extends Error {
 
 /** Something happened to an issue; dynamic webhooks listen for these. */
 export interface SiteEvent {
-  webhookEvent: 'jira:issue_created' | 'jira:issue_updated' | 'comment_created' | 'comment_updated' | 'issue_property_set' | 'issue_property_deleted';
+  webhookEvent: 'jira:issue_created' | 'jira:issue_updated' | 'comment_created' | 'comment_updated' | 'comment_deleted' | 'issue_property_set' | 'issue_property_deleted';
   issueEventTypeName?: string;
   issue: SimulatedIssue;
   actorId: string;
@@ -182,6 +182,15 @@ export class SimulatedJiraSite {
     comment.updated = this.touch(issue);
     this.emit({ webhookEvent: 'comment_updated', issue, actorId, timestamp: comment.updated, comment });
     return comment;
+  }
+
+  /** Gone from the issue for good; like any write to the issue it moves `updated` (what reconciliation finds). */
+  deleteComment(keyOrId: string, commentId: string, actorId: string): void {
+    const issue = this.issue(keyOrId);
+    const index = issue.comments.findIndex((candidate) => candidate.id === commentId);
+    if (index < 0) throw new JiraRefusal(404, ['Can not find a comment for the id: ' + commentId + '.']);
+    const [comment] = issue.comments.splice(index, 1);
+    this.emit({ webhookEvent: 'comment_deleted', issue, actorId, timestamp: this.touch(issue), comment });
   }
 
   addAttachments(keyOrId: string, files: { filename: string; mimeType: string; content: Buffer }[], actorId: string): SimulatedAttachment[] {

@@ -51,6 +51,7 @@ export class TicketCommentResponse {
   @ApiProperty({ enum: TICKET_CHANGE_SOURCES, example: 'custodian' }) source!: string;
   @ApiProperty({ nullable: true, type: String, description: "Jira's comment id once linked", example: '10023' }) externalId!: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-12-01T09:20:00.000Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When its text was last changed; null if never', example: null }) editedAt!: string | null;
 }
 
 export class TicketAttachmentResponse {

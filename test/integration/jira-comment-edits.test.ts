@@ -1,0 +1,157 @@
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { CredentialStore } from '../../libs/connectors/credential-store';
+import { CUSTODIAN_TASK_QUEUE, jiraSyncStatusQuery, jiraSyncWorkflowId } from '../../libs/contracts';
+import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
+import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
+import { TenantScopedDatabase } from '../../libs/db';
+import { createJiraSyncEngine } from '../../libs/jira-sync/jira-sync-engine';
+import { JIRA_SYNC_COMMENT_AUTHOR } from '../../libs/jira-sync/jira-pair-sync';
+import type { JiraSyncSignals } from '../../libs/jira-sync/jira-sync-signals';
+import type { JiraSyncStateStore } from '../../libs/jira-sync/jira-sync-state-store';
+import { startJiraCloudSimulator, type JiraCloudSimulator } from '../fakes/jira/jira-cloud-simulator';
+import { adfParagraph } from '../fakes/jira/jira-resources';
+import { jiraSimulatorEnv, simulatorAtlassianOAuth } from '../support/jira-cloud';
+import { tenantSyncingWithJira } from '../support/jira-sync-tenant';
+import { startTestApi, type TestApi } from '../support/test-api';
+import { startTestWorker } from '../support/test-environment';
+import { until } from '../support/until';
+
+const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+const SETTINGS = {
+  projectKeys: ['DEMO'],
+  fields: {
+    summary: { direction: 'both' },
+    description: { direction: 'both' },
+    status: { direction: 'both' },
+    priority: { direction: 'both' },
+    issuetype: { direction: 'from-jira' },
+    assignee: { direction: 'off' },
+    comments: { direction: 'both' },
+    attachments: { direction: 'off' },
+  },
+  statusMap: {
+    toJira: { new: 'To Do', triaged: 'To Do', in_progress: 'In Progress', resolved: 'Done', closed: 'Done', rejected: 'Done' },
+    fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' },
+  },
+  priorityMap: {
+    toJira: { low: 'Low', normal: 'Medium', high: 'High', urgent: 'Highest' },
+    fromJira: { Lowest: 'low', Low: 'low', Medium: 'normal', High: 'high', Highest: 'urgent' },
+  },
+  issueTypeMap: { toJira: {}, fromJira: { Task: 'general', Bug: 'general', Story: 'general' } },
+  assigneeByEmail: false,
+};
+
+/**
+ * Comment edits and deletions through the Jira sync, both ways: the real API, worker and workflow on the Temporal
+ * dev server, real PostgreSQL, and the real jira.js client against the Jira Cloud simulator's REST v3 routes and
+ * signed webhooks (comment_updated, comment_deleted).
+ */
+describe('Jira sync of comment edits and deletions (real API, worker, PostgreSQL and Temporal; simulated Jira Cloud)', () => {
+  let jira: JiraCloudSimulator;
+  let api: TestApi;
+  let db: TenantScopedDatabase;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let signals: JiraSyncSignals;
+  let states: JiraSyncStateStore;
+  let tenantId: string;
+  let adminKey: string;
+
+  beforeAll(async () => {
+    jira = await startJiraCloudSimulator({ issuesPerProject: 3, sites: [{ name: 'acme', projects: [{ id: '10000', key: 'DEMO', name: 'Demo service desk' }] }] });
+    api = await startTestApi({ withWorker: false, env: jiraSimulatorEnv(jira) });
+    await new Promise<void>((resolve) => api.http.listen(0, '127.0.0.1', resolve));
+    const apiUrl = `http://127.0.0.1:${(api.http.address() as AddressInfo).port}`;
+    db = new TenantScopedDatabase(api.prisma);
+    const encryption = new EnvelopeEncryption(keyProviderFromEnv());
+    const engine = createJiraSyncEngine({ db, encryption, credentials: new CredentialStore(db, encryption), oauth: simulatorAtlassianOAuth(jira), temporal: api.temporal, taskQueue: CUSTODIAN_TASK_QUEUE, webhookBaseUrl: apiUrl })!;
+    ({ states, signals } = engine);
+    worker = await startTestWorker(db, { jiraSync: engine });
+    ({ tenantId, adminKey } = await tenantSyncingWithJira(api, jira, SETTINGS, 'jira-comment-edits'));
+    await signals.tick(tenantId, 'reconcile');
+    await until(() => states.get(tenantId), (state) => state?.watermark != null, 30_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (tenantId) await api?.temporal.workflow.getHandle(jiraSyncWorkflowId(tenantId)).terminate('test over').catch(() => undefined);
+    await worker?.stop();
+    await api?.close();
+    await jira?.stop();
+  });
+
+  const person = () => jira.people[0].accountId;
+  const ticketOf = (issueKey: string) =>
+    db.withTenant(tenantId, async (tx) => {
+      const [link] = await tx.$queryRaw<{ ticket_id: string }[]>`SELECT ticket_id::text AS ticket_id FROM jira_issue_links WHERE issue_key = ${issueKey}`;
+      return tx.ticket.findUniqueOrThrow({ where: { id: link.ticket_id }, include: { comments: { orderBy: { createdAt: 'asc' } } } });
+    });
+  const commentOf = async (issueKey: string, jiraCommentId: string) => (await ticketOf(issueKey)).comments.find((comment) => comment.externalId === jiraCommentId);
+  const listed = async (ref: string) => (await request(api.http).get(`/v1/tickets/${ref}/comments`).set(bearer(adminKey)).expect(200)).body as { id: string; body: string }[];
+  const auditOf = (action: string, ref: string) => db.withTenant(tenantId, (tx) => tx.auditEvent.findMany({ where: { action, target: ref }, orderBy: { seq: 'asc' } }));
+  const settle = async () => {
+    await jira.webhooks.settle();
+    await until(() => db.withTenant(tenantId, (tx) => tx.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM jira_webhook_deliveries WHERE taken_by IS NULL AND issue_key IS NOT NULL`), ([row]) => row.n === 0n);
+    await until(() => api.temporal.workflow.getHandle(jiraSyncWorkflowId(tenantId)).query(jiraSyncStatusQuery), (status) => status.backlog === 0);
+  };
+  /** A Jira user's comment on the issue, synced onto the ticket. */
+  const jiraComment = async (issueKey: string, text: string) => {
+    const comment = jira.site.addComment(issueKey, adfParagraph(text), person());
+    await until(() => commentOf(issueKey, comment.id), (found) => found !== undefined);
+    await settle();
+    return comment;
+  };
+
+  it('registers its webhook for comment_deleted too', () => {
+    expect(jira.webhooks.registered[0].events).toEqual(expect.arrayContaining(['comment_created', 'comment_updated', 'comment_deleted']));
+  });
+
+  it('brings a Jira comment edit to the ticket comment, audited without its text, and writes nothing back to Jira', async () => {
+    const { ref } = await ticketOf('DEMO-1');
+    const comment = await jiraComment('DEMO-1', 'The printer shows error E3.');
+    const writesBefore = jira.writes().length;
+    jira.site.updateComment('DEMO-1', comment.id, adfParagraph('The printer shows error E4, not E3.'), person());
+    const edited = await until(() => commentOf('DEMO-1', comment.id), (found) => found?.body === 'The printer shows error E4, not E3.');
+    expect(edited!.editedAt).not.toBeNull();
+    await settle();
+    expect(jira.writes().length).toBe(writesBefore);
+    expect((await listed(ref)).map((listedComment) => listedComment.body)).toContain('The printer shows error E4, not E3.');
+    const audit = await auditOf('ticket.comment_edited', ref);
+    expect(audit).toHaveLength(1);
+    expect(audit[0].details).toMatchObject({ commentId: edited!.id, source: 'jira', issueKey: 'DEMO-1', jiraCommentId: comment.id });
+    expect(JSON.stringify(audit[0].details)).not.toContain('E4');
+  });
+
+  it('marks the ticket comment deleted when its Jira comment is deleted, and leaves it out of the list', async () => {
+    const { ref } = await ticketOf('DEMO-2');
+    const comment = await jiraComment('DEMO-2', 'Duplicate of DEMO-1, ignore.');
+    const writesBefore = jira.writes().length;
+    jira.site.deleteComment('DEMO-2', comment.id, person());
+    const deleted = await until(() => commentOf('DEMO-2', comment.id), (found) => found?.deletedAt != null);
+    expect(deleted!.body).toBe('Duplicate of DEMO-1, ignore.');
+    expect((await listed(ref)).map((listedComment) => listedComment.id)).not.toContain(deleted!.id);
+    await settle();
+    expect(jira.writes().length).toBe(writesBefore);
+    expect(await auditOf('ticket.comment_deleted', ref)).toEqual([expect.objectContaining({ actor: 'jira:DEMO-2', details: expect.objectContaining({ commentId: deleted!.id, source: 'jira' }) })]);
+  });
+
+  it('applies a deletion whose webhook was lost at the next reconciliation, and deletes no comment that is not linked', async () => {
+    const ticket = await ticketOf('DEMO-3');
+    const comment = await jiraComment('DEMO-3', 'Battery replaced.');
+    // A note the sync wrote itself (as it does for conflicts): on the ticket only, never linked to Jira.
+    const note = await db.withTenant(tenantId, (tx) => tx.ticketComment.create({ data: { tenantId, ticketId: ticket.id, author: JIRA_SYNC_COMMENT_AUTHOR, body: 'Jira sync note.', dedupeKey: `test-note:${ticket.id}` } }));
+    jira.webhooks.hold();
+    jira.site.deleteComment('DEMO-3', comment.id, person());
+    expect(jira.webhooks.pending).toHaveLength(1);
+    jira.webhooks.pending.splice(0);
+    jira.webhooks.resume();
+    await settle();
+    expect((await commentOf('DEMO-3', comment.id))!.deletedAt).toBeNull();
+    await signals.tick(tenantId, 'reconcile');
+    await until(() => commentOf('DEMO-3', comment.id), (found) => found?.deletedAt != null);
+    await settle();
+    const after = await ticketOf('DEMO-3');
+    expect(after.comments.find((candidate) => candidate.id === note.id)!.deletedAt).toBeNull();
+    expect((await listed(ticket.ref)).map((listedComment) => listedComment.body)).toEqual(['Jira sync note.']);
+  });
+});
