@@ -71,6 +71,19 @@ describe('HTTP API: hostile input gets a 4xx and writes nothing', () => {
     expect(responses[0].body).toMatchObject({ code: 'validation_failed', message: 'summary must not contain a NUL character (\\u0000)' });
   });
 
+  it('refuses a lone surrogate in a text field or a field name, naming it, where the email check would have answered 500', async () => {
+    const responses = await refusedWithoutWrites(400, [
+      () => request(api.http).post('/v1/users/invitations').set(bearer(adminKey)).set(JSON_TYPE).send('{"email":"\\ud800","displayName":"Sam Rivera","role":"agent"}'),
+      () => request(api.http).post('/v1/security-reports').set(JSON_TYPE).send(`${JSON.stringify(report).slice(0, -1)},"reporterEmail":"finder\\udfff@research.example"}`),
+      () => request(api.http).post('/v1/tickets').set(bearer(adminKey)).set(JSON_TYPE).send(`${JSON.stringify(ticket).slice(0, -1)},"description":"a\\ud83d b"}`),
+      () => request(api.http).put('/v1/notification-contacts').set(bearer(adminKey)).set(JSON_TYPE).send('{"emails":["dpo@acme.example"],"\\udc00":1}'),
+    ]);
+    expect(responses.map((response) => response.body.details?.[0]?.field)).toEqual(['email', 'reporterEmail', 'description', '\udc00']);
+    expect(responses[0].body).toMatchObject({ code: 'validation_failed', message: 'email must be well-formed Unicode text (it holds a lone surrogate, such as \\ud800)' });
+    // A surrogate pair (an emoji) is text like any other.
+    await request(api.http).post('/v1/tickets').set(bearer(adminKey)).send({ ...ticket, description: 'printer on fire \ud83d\udd25' }).expect(201);
+  });
+
   it('refuses JSON nested about 40 KB deep, on public and authenticated routes alike', async () => {
     const brackets = '['.repeat(20_000) + ']'.repeat(20_000);
     const responses = await refusedWithoutWrites(400, [

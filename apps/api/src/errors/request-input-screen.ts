@@ -8,9 +8,13 @@ const MAX_INPUT_DEPTH = 32;
 // the whitelist ever seeing an unknown property, so they are refused here as the unknown fields they are.
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+// Half of a UTF-16 surrogate pair without the other half (JSON may write one as "\ud800"): not text at all. The
+// email and URL validators throw on it (a 500), and PostgreSQL would store U+FFFD in its place.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
  * Refuses, before any guard, pipe or handler sees the request, what every route must refuse and no DTO
- * can: a NUL character (PostgreSQL text and jsonb reject it), JSON nested deeper than MAX_INPUT_DEPTH
+ * can: a NUL character (PostgreSQL text and jsonb reject it), a lone surrogate, JSON nested deeper than MAX_INPUT_DEPTH
  * (recursive transformers and validators would overflow the stack) and prototype keys. Walks the parsed
  * body and query iteratively, so the walk itself cannot overflow; the path is checked in its encoded form.
  */
@@ -32,8 +36,10 @@ function walk(root: 'query' | 'body', value: unknown): ApiError | undefined {
     const { field, objectKey, value: current, depth } = item;
     if (objectKey?.includes('\u0000')) return refusal(field, `the field name ${JSON.stringify(field)} contains a NUL character (\\u0000)`);
     if (objectKey !== undefined && PROTOTYPE_KEYS.has(objectKey)) return refusal(field, `property ${field} should not exist`);
+    if (objectKey !== undefined && LONE_SURROGATE.test(objectKey)) return refusal(field, `the field name ${JSON.stringify(field)} is not well-formed Unicode (a lone surrogate)`);
     if (typeof current === 'string') {
       if (current.includes('\u0000')) return refusal(field, `${field} must not contain a NUL character (\\u0000)`);
+      if (LONE_SURROGATE.test(current)) return refusal(field, `${field} must be well-formed Unicode text (it holds a lone surrogate, such as \\ud800)`);
       continue;
     }
     if (typeof current !== 'object' || current === null) continue;
