@@ -6,6 +6,7 @@ import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
 import { TenantScopedDatabase } from '../../libs/db';
 import { createJiraSyncEngine } from '../../libs/jira-sync/jira-sync-engine';
+import { unattributedText } from '../../libs/jira-sync/jira-document-text';
 import { JIRA_SYNC_COMMENT_AUTHOR } from '../../libs/jira-sync/jira-pair-sync';
 import type { JiraSyncSignals } from '../../libs/jira-sync/jira-sync-signals';
 import type { JiraSyncStateStore } from '../../libs/jira-sync/jira-sync-state-store';
@@ -102,6 +103,33 @@ describe('Jira sync of comment edits and deletions (real API, worker, PostgreSQL
     return comment;
   };
 
+  /** A comment written through the API, once the sync has copied it to Jira: its id and its Jira comment's id. */
+  const ourComment = async (ref: string, key: string, body: string) => {
+    const added = (await request(api.http).post(`/v1/tickets/${ref}/comments`).set(bearer(key)).send({ body }).expect(201)).body as { id: string };
+    const [link] = await until(
+      () => db.withTenant(tenantId, (tx) => tx.$queryRaw<{ jira_comment_id: string }[]>`SELECT jira_comment_id FROM jira_comment_links WHERE comment_id = ${added.id}::uuid`),
+      (rows) => rows.length === 1,
+    );
+    await settle();
+    return { id: added.id, jiraCommentId: link.jira_comment_id };
+  };
+  const jiraCommentText = (issueKey: string, id: string) => {
+    const found = jira.site.issue(issueKey).comments.find((comment) => comment.id === id);
+    return found ? unattributedText(found.body) : undefined;
+  };
+  /** Jira writes to one issue since `from` (an index into jira.writes()), as method and path within the REST API. */
+  const issueWritesSince = (from: number, issueKey: string) =>
+    jira
+      .writes()
+      .slice(from)
+      .filter((write) => write.path.includes(`/issue/${issueKey}`))
+      .map((write) => `${write.method} ${write.path.slice(write.path.indexOf('/rest/api/3'))}`);
+  const reconciled = async () => {
+    await settle();
+    await signals.tick(tenantId, 'reconcile');
+    await settle();
+  };
+
   it('registers its webhook for comment_deleted too', () => {
     expect(jira.webhooks.registered[0].events).toEqual(expect.arrayContaining(['comment_created', 'comment_updated', 'comment_deleted']));
   });
@@ -153,5 +181,50 @@ describe('Jira sync of comment edits and deletions (real API, worker, PostgreSQL
     const after = await ticketOf('DEMO-3');
     expect(after.comments.find((candidate) => candidate.id === note.id)!.deletedAt).toBeNull();
     expect((await listed(ticket.ref)).map((listedComment) => listedComment.body)).toEqual(['Jira sync note.']);
+  });
+
+  it('sends a ticket comment edit to its Jira comment exactly once: the webhook of our own edit changes nothing', async () => {
+    const { ref } = await ticketOf('DEMO-1');
+    const comment = await ourComment(ref, adminKey, 'Ordered a new drum.');
+    const writesBefore = jira.writes().length;
+    const edited = await request(api.http).patch(`/v1/tickets/${ref}/comments/${comment.id}`).set(bearer(adminKey)).send({ body: 'Ordered a new drum and toner.' }).expect(200);
+    expect(edited.body).toMatchObject({ id: comment.id, body: 'Ordered a new drum and toner.', editedAt: expect.any(String) });
+    await until(async () => jiraCommentText('DEMO-1', comment.jiraCommentId), (text) => text?.endsWith('(Custodian):\nOrdered a new drum and toner.') === true);
+    await reconciled();
+    expect(issueWritesSince(writesBefore, 'DEMO-1')).toEqual([`PUT /rest/api/3/issue/DEMO-1/comment/${comment.jiraCommentId}`]);
+    expect((await ticketOf('DEMO-1')).comments.find((candidate) => candidate.id === comment.id)).toMatchObject({ body: 'Ordered a new drum and toner.', deletedAt: null });
+    const audit = await auditOf('jira.sync.outbound', ref);
+    expect(audit.at(-1)!.details).toMatchObject({ commentsEdited: 1, commentsDeleted: 0 });
+  });
+
+  it('deletes the Jira comment of a ticket comment deleted here, exactly once', async () => {
+    const { ref } = await ticketOf('DEMO-2');
+    const comment = await ourComment(ref, adminKey, 'Wrong ticket, sorry.');
+    const writesBefore = jira.writes().length;
+    await request(api.http).delete(`/v1/tickets/${ref}/comments/${comment.id}`).set(bearer(adminKey)).expect(204);
+    await until(async () => jiraCommentText('DEMO-2', comment.jiraCommentId), (text) => text === undefined);
+    await reconciled();
+    expect(issueWritesSince(writesBefore, 'DEMO-2')).toEqual([`DELETE /rest/api/3/issue/DEMO-2/comment/${comment.jiraCommentId}`]);
+    expect((await listed(ref)).map((listedComment) => listedComment.id)).not.toContain(comment.id);
+    expect(await auditOf('ticket.comment_deleted', ref)).toContainEqual(expect.objectContaining({ actor: expect.stringMatching(/^api-key:/), details: expect.objectContaining({ commentId: comment.id, source: 'custodian' }) }));
+  });
+
+  it('lets only its author, a manager or an admin change a comment, never one taken from Jira, with clear 4xx answers', async () => {
+    const { ref } = await ticketOf('DEMO-3');
+    const agentKey = async (name: string) => (await request(api.http).post('/v1/api-keys').set(bearer(adminKey)).send({ name, role: 'agent' }).expect(201)).body.key as string;
+    const [author, other] = [await agentKey('agent-ana'), await agentKey('agent-ben')];
+    const comment = await ourComment(ref, author, 'Asked the user for the serial number.');
+    const path = `/v1/tickets/${ref}/comments/${comment.id}`;
+    expect((await request(api.http).patch(path).set(bearer(other)).send({ body: 'Not mine to change.' }).expect(403)).body.code).toBe('forbidden');
+    await request(api.http).delete(path).set(bearer(other)).expect(403);
+    await request(api.http).patch(path).set(bearer(author)).send({ body: '' }).expect(400);
+    await request(api.http).patch(path).set(bearer(author)).send({ body: 'Asked the user for the serial number and model.' }).expect(200);
+    await request(api.http).delete(path).set(bearer(adminKey)).expect(204);
+    expect((await request(api.http).patch(path).set(bearer(author)).send({ body: 'Again.' }).expect(404)).body.code).toBe('not_found');
+    await request(api.http).delete(`/v1/tickets/${ref}/comments/not-a-uuid`).set(bearer(adminKey)).expect(404);
+    const fromJira = (await commentOf('DEMO-3', (await jiraComment('DEMO-3', 'The serial number is 4471.')).id))!;
+    expect((await request(api.http).patch(`/v1/tickets/${ref}/comments/${fromJira.id}`).set(bearer(adminKey)).send({ body: 'Overwritten.' }).expect(409)).body.code).toBe('conflict');
+    await request(api.http).delete(`/v1/tickets/${ref}/comments/${fromJira.id}`).set(bearer(adminKey)).expect(409);
+    await until(async () => jiraCommentText('DEMO-3', comment.jiraCommentId), (text) => text === undefined);
   });
 });
