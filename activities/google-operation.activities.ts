@@ -10,10 +10,12 @@ import {
   type GoogleOperationActivities,
   type GoogleOperationAuditEvent,
   type GoogleOperationInput,
+  type GoogleOperationRecord,
   type GoogleSignIn,
   type TicketOutcome,
 } from '../libs/contracts';
 import type { TenantScopedDatabase } from '../libs/db';
+import { recordGoogleOperation } from '../libs/google-operations/google-operation-records';
 import type { OneTimeSecretStore } from '../libs/secrets/one-time-secret-store';
 import { generateTemporaryPassword } from '../libs/secrets/temporary-password';
 import { activityFailureOf, auditedGoogleCall, auditGoogleOperationStep } from './google-call';
@@ -57,7 +59,7 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
     return connection.directory;
   }
 
-  const googleCalls: Omit<GoogleOperationActivities, 'recordTicketOutcome' | 'auditGoogleOperation'> = {
+  const googleCalls: Omit<GoogleOperationActivities, 'recordTicketOutcome' | 'auditGoogleOperation' | 'recordGoogleOperation'> = {
     async lookUpGoogleUser(input) {
       const directory = await directoryFor(input);
       const { user } = await auditedGoogleCall(db, input, 'google.user.looked_up', () => directory.getUser(input.userEmail), ({ user }) => ({
@@ -169,6 +171,9 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
       await db.withTenant(outcome.tenantId, async (tx) => {
         const ticket = await tx.ticket.findUnique({ where: { tenantId_ref: { tenantId: outcome.tenantId, ref: outcome.ticketRef } } });
         if (!ticket) throw ApplicationFailure.nonRetryable(`ticket ${outcome.ticketRef} does not exist`, 'TicketNotFound');
+        // Whether or not the comment is new (another operation of the ticket may have left the same status), this
+        // operation's state is its own.
+        if (outcome.record) await recordGoogleOperation(tx, outcome.record);
         const dedupeKey = `${outcome.ticketRef}/${outcome.status}`;
         const written = await tx.ticketComment.createMany({
           data: [{ tenantId: outcome.tenantId, ticketId: ticket.id, author: outcome.author, body: outcome.comment, dedupeKey }],
@@ -187,15 +192,20 @@ export function createGoogleOperationActivities({ db, google, secrets }: GoogleO
     },
 
     async auditGoogleOperation(event: GoogleOperationAuditEvent) {
-      await db.withTenant(event.tenantId, (tx) =>
-        appendAuditEventOnce(tx, event.tenantId, event.eventKey, {
+      await db.withTenant(event.tenantId, async (tx) => {
+        await appendAuditEventOnce(tx, event.tenantId, event.eventKey, {
           actor: event.actor,
           action: event.action,
           target: event.userEmail,
           outcome: event.outcome,
           details: { ticketRef: event.ticketRef, ...event.details },
-        }),
-      );
+        });
+        if (event.record) await recordGoogleOperation(tx, event.record);
+      });
+    },
+
+    async recordGoogleOperation(record: GoogleOperationRecord) {
+      await db.withTenant(record.tenantId, (tx) => recordGoogleOperation(tx, record));
     },
   };
 }

@@ -10,10 +10,10 @@ const DONE: Record<AccessChangeAction, string> = {
 
 /** Changes a Workspace user's access for a ticket (offboarding and the like), the actions in the order asked. */
 export async function accessChangeWorkflow(input: AccessChangeInput) {
-  const progress = new GoogleOperationProgress(input);
+  const progress = new GoogleOperationProgress(input, 'access-change');
   return progress.run(async () => {
     await google.lookUpGoogleUser(input);
-    progress.enter('changing_access');
+    await progress.advance('changing_access');
     const done: string[] = [];
     for (const action of input.actions) {
       if (action === 'suspend') await google.suspendGoogleUser(input);

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   cancelGoogleOperationUpdate,
   CANCELLER_ROLES,
@@ -7,6 +7,8 @@ import {
   type GoogleOperationActivities,
   type GoogleOperationDecision,
   type GoogleOperationInput,
+  type GoogleOperationKind,
+  type GoogleOperationRecord,
   type GoogleOperationState,
   type GoogleOperationStep,
   type TicketOutcome,
@@ -34,12 +36,24 @@ export const google = proxyActivities<GoogleOperationActivities>({
 });
 
 // Our own database: the ticket and the audit trail must be written, so these retry until they are.
-export const records = proxyActivities<Pick<GoogleOperationActivities, 'recordTicketOutcome' | 'auditGoogleOperation'>>({
+export const records = proxyActivities<Pick<GoogleOperationActivities, 'recordTicketOutcome' | 'auditGoogleOperation' | 'recordGoogleOperation'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['TicketNotFound'] },
 });
 
 const WORKFLOW_ACTOR = 'workflow:google-operations';
+
+/**
+ * Histories from before this patch have no recordGoogleOperation activity at the steps without an audit event of
+ * their own (setting_password, signing_out, unsuspending, changing_access); they replay without it.
+ */
+export const STEP_RECORDS_PATCH = 'google-operation-step-records';
+
+/** How the workflow stands once a record is written: its last record says how it ends. */
+interface Ending {
+  status: GoogleOperationRecord['status'];
+  failure: GoogleOperationRecord['failure'];
+}
 
 /** How a Google operation ended when it did not fail. */
 export interface GoogleOperationConclusion {
@@ -56,8 +70,13 @@ export interface GoogleOperationConclusion {
 export class GoogleOperationProgress {
   readonly state: GoogleOperationState = { step: 'checking_user', signIn: null, approvalDeadline: null, approvedBy: null, outcome: null, secretId: null, history: [] };
   cancelledBy: string | null = null;
+  /** How many records of the state this run has made (each audit, ticket outcome and step record carries one). */
+  private revision = 0;
 
-  constructor(private readonly input: GoogleOperationInput) {
+  constructor(
+    private readonly input: GoogleOperationInput,
+    private readonly kind: GoogleOperationKind,
+  ) {
     this.enter('checking_user');
     setHandler(googleOperationStateQuery, () => this.snapshot());
   }
@@ -79,6 +98,12 @@ export class GoogleOperationProgress {
     this.state.history.push({ step, at: new Date(Date.now()).toISOString() });
   }
 
+  /** Enters a step that writes no audit event of its own, and records it so the status page shows it. */
+  async advance(step: GoogleOperationStep): Promise<void> {
+    this.enter(step);
+    if (patched(STEP_RECORDS_PATCH)) await records.recordGoogleOperation(this.record('RUNNING'));
+  }
+
   snapshot(): GoogleOperationState {
     return { ...this.state, history: [...this.state.history] };
   }
@@ -90,11 +115,30 @@ export class GoogleOperationProgress {
 
   audit(action: string, outcome: 'success' | 'failure' | 'pending', actor: string, details?: Record<string, string | number | boolean | null>): Promise<void> {
     const { tenantId, ticketRef, userEmail } = this.input;
-    return records.auditGoogleOperation({ tenantId, ticketRef, userEmail, actor, action, outcome, details, eventKey: `${workflowInfo().workflowId}/${action}` });
+    return records.auditGoogleOperation({
+      tenantId,
+      ticketRef,
+      userEmail,
+      actor,
+      action,
+      outcome,
+      details,
+      eventKey: `${workflowInfo().workflowId}/${action}`,
+      record: this.record('RUNNING'),
+    });
   }
 
-  ticket(status: TicketOutcome['status'], comment: string): Promise<void> {
-    return records.recordTicketOutcome({ tenantId: this.input.tenantId, ticketRef: this.input.ticketRef, status, comment, author: WORKFLOW_ACTOR });
+  /** ending: how the workflow ends right after this comment, when it is its last step. */
+  ticket(status: TicketOutcome['status'], comment: string, ending: Ending = { status: 'RUNNING', failure: null }): Promise<void> {
+    const { tenantId, ticketRef } = this.input;
+    return records.recordTicketOutcome({ tenantId, ticketRef, status, comment, author: WORKFLOW_ACTOR, record: this.record(ending.status, ending.failure) });
+  }
+
+  /** The state as of now, for the row the status page reads (the secret's id at most, never a secret). */
+  private record(status: GoogleOperationRecord['status'], failure: GoogleOperationRecord['failure'] = null): GoogleOperationRecord {
+    const { tenantId, ticketRef, requesterId } = this.input;
+    this.revision += 1;
+    return { tenantId, kind: this.kind, ticketRef, workflowId: workflowInfo().workflowId, requesterId: requesterId ?? null, status, state: this.snapshot(), failure, revision: this.revision };
   }
 
   /**
@@ -118,14 +162,15 @@ export class GoogleOperationProgress {
       const failure = error instanceof ActivityFailure ? error.cause : error;
       const cause = failure instanceof ApplicationFailure ? failure : undefined;
       const reason = cause?.message ?? error.message;
+      const type = cause?.type ?? 'GoogleOperationFailed';
       this.state.outcome = reason;
       this.enter('failed');
-      await this.ticket('rejected', `Custodian could not complete this: ${reason}`);
-      throw ApplicationFailure.create({ type: cause?.type ?? 'GoogleOperationFailed', message: reason, nonRetryable: true });
+      await this.ticket('rejected', `Custodian could not complete this: ${reason}`, { status: 'FAILED', failure: { type, message: reason } });
+      throw ApplicationFailure.create({ type, message: reason, nonRetryable: true });
     }
     this.state.outcome ??= conclusion.comment;
     this.enter(conclusion.step);
-    await this.ticket(conclusion.step === 'completed' ? 'resolved' : 'rejected', conclusion.comment);
+    await this.ticket(conclusion.step === 'completed' ? 'resolved' : 'rejected', conclusion.comment, { status: 'COMPLETED', failure: null });
     return this.snapshot();
   }
 

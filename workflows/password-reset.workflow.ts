@@ -11,7 +11,7 @@ import { google, GoogleOperationProgress, type GoogleOperationConclusion } from 
  * the ticket is resolved with a comment that says what Google will ask of the user.
  */
 export async function passwordResetWorkflow(input: PasswordResetInput) {
-  const progress = new GoogleOperationProgress(input);
+  const progress = new GoogleOperationProgress(input, 'password-reset');
   progress.acceptCancellation();
   let approvedBy: string | undefined;
   setHandler(
@@ -57,11 +57,11 @@ export async function passwordResetWorkflow(input: PasswordResetInput) {
       }
       await progress.audit('google.password_reset.approved', 'success', approvedBy!);
     }
-    progress.enter('setting_password');
+    await progress.advance('setting_password');
     const { secretId } = await google.setTemporaryPassword({ ...input, workflowId: workflowInfo().workflowId });
     progress.state.secretId = secretId;
     if (input.signOut) {
-      progress.enter('signing_out');
+      await progress.advance('signing_out');
       await google.signOutGoogleUser(input);
     }
     // 'undeclared': nobody told Custodian which org units sign in through SSO, so the promise is conditional.

@@ -107,6 +107,26 @@ export interface TicketOutcome {
   status: 'in_progress' | 'resolved' | 'rejected';
   comment: string;
   author: string;
+  /** The operation's state after this step, recorded in the same transaction (what GET answers from). */
+  record?: GoogleOperationRecord;
+}
+
+/**
+ * A Google operation as its workflow records it for its status page (table google_operations). Never a password
+ * or any secret: the state names the one-time secret by its id only.
+ */
+export interface GoogleOperationRecord {
+  tenantId: string;
+  kind: GoogleOperationKind;
+  ticketRef: string;
+  workflowId: string;
+  requesterId: string | null;
+  /** The execution status the workflow will have once this record is written: it only ends after its last one. */
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED';
+  state: GoogleOperationState;
+  failure: { type: string | null; message: string } | null;
+  /** Counts the workflow's records, so a late write of an older one changes nothing. */
+  revision: number;
 }
 
 export interface GoogleOperationAuditEvent {
@@ -119,6 +139,8 @@ export interface GoogleOperationAuditEvent {
   /** Unique per event within the tenant, e.g. `<workflow id>/approved`. */
   eventKey: string;
   details?: Record<string, string | number | boolean | null>;
+  /** The operation's state after this step, recorded in the same transaction as the event. */
+  record?: GoogleOperationRecord;
 }
 
 /** The activities the Google operation workflows call. */
@@ -132,6 +154,8 @@ export interface GoogleOperationActivities {
   recordTicketOutcome(outcome: TicketOutcome): Promise<void>;
   /** A decision of the workflow (approved, expired, cancelled), written once however often it is retried. */
   auditGoogleOperation(event: GoogleOperationAuditEvent): Promise<void>;
+  /** The operation's state at a step that writes no audit event or ticket comment of its own. */
+  recordGoogleOperation(record: GoogleOperationRecord): Promise<void>;
 }
 
 /** Failure types the activities raise on purpose, none worth retrying. */

@@ -156,6 +156,44 @@ describe('HTTP API: Google Workspace connection and operations end to end', () =
     expect(again.body.code).toBe('conflict');
   });
 
+  it("answers an administrator's reset from PostgreSQL alone while Temporal is unreachable: awaiting approval, then completed", async () => {
+    const ticketRef = await openTicket('password_reset');
+    const started = await request(api.http).post('/v1/password-resets').set(bearer(keys.agent)).send({ ticketRef, userEmail: `admin@${DOMAIN}` }).expect(202);
+    const waiting = await until(
+      async () => (await request(api.http).get(started.body.statusUrl).set(bearer(keys.agent)).expect(200)).body,
+      (body) => body.state?.step === 'awaiting_approval',
+    );
+    const cutOff = await startTestApi({ withWorker: false, temporalAddress: '127.0.0.1:1' });
+    try {
+      const read = (key: string, query = '') => request(cutOff.http).get(`${started.body.statusUrl}${query}`).set(bearer(key));
+      // The workflow records the step with its approval_requested audit event, a moment after it enters it.
+      const pending = await until(() => read(keys.auditor), (answer) => answer.status === 200);
+      expect(pending.status).toBe(200);
+      expect(pending.body).toEqual({ ...waiting, temporaryPassword: null });
+      expect(pending.body).toMatchObject({ status: 'RUNNING', state: { step: 'awaiting_approval', approvedBy: null, approvalDeadline: expect.any(String) }, failure: null });
+
+      await request(api.http).post(`${started.body.statusUrl}/approve`).set(bearer(keys.manager)).expect(200);
+      const live = await status(`${started.body.statusUrl}?live=true`, keys.manager);
+      const done = await until(async () => (await read(keys.manager).expect(200)).body, (body) => body.status !== 'RUNNING');
+      // What the row says is what the workflow says, and the one-time link is there for an approver.
+      expect(done).toMatchObject({ status: 'COMPLETED', failure: null, state: { step: 'completed', approvedBy: 'api-key:manager-key', secretId: expect.any(String) } });
+      expect(done.state).toEqual(live.state);
+      expect(new URL(done.temporaryPassword.url).pathname).toBe(new URL(live.temporaryPassword.url).pathname);
+      expect((await read(keys.auditor).expect(200)).body.temporaryPassword).toBeNull();
+      // The password Google got appears in no answer read from the row.
+      const password = google.passwordsSet.filter((set) => set.userKey === `admin@${DOMAIN}`).at(-1)!.password;
+      expect(JSON.stringify(done)).not.toContain(password);
+
+      const asked = await read(keys.manager, '?live=true');
+      expect(asked.status).toBe(503);
+      const bad = await read(keys.manager, '?live=yes').expect(400);
+      expect(bad.body).toMatchObject({ statusCode: 400, code: 'validation_failed' });
+      await request(cutOff.http).get(`/v1/account-unlocks/${ticketRef}`).set(bearer(keys.agent)).expect(503);
+    } finally {
+      await cutOff.close();
+    }
+  });
+
   it("tells approvers from the requester by their key, not its name: a namesake's key approves, the requester's own is refused", async () => {
     const issue = async () => (await request(api.http).post('/v1/api-keys').set(bearer(keys.admin)).send({ name: 'desk', role: 'manager' }).expect(201)).body.key as string;
     const requester = await issue();

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantRoles } from '../auth/access.decorators';
@@ -8,6 +8,7 @@ import { ApiRoute } from '../platform/api-route.decorator';
 import { GoogleOperationResponse } from './google-operation-responses';
 import { GoogleOperationRequestDto } from './google-operation-request.dto';
 import { answerStarted, TICKET_IS_THE_IDEMPOTENCY_KEY } from './google-operation.response';
+import { GoogleOperationReadQueryDto, RECORDED_STATE } from './google-operation-read-query.dto';
 import { GoogleOperationsService } from './google-operations.service';
 
 @ApiTags('google-operations')
@@ -43,12 +44,15 @@ export class AccountUnlocksController {
   @Get(':ticketRef')
   @TenantRoles(ANY_TENANT_ROLE)
   @ApiRoute({
-    summary: "The unlock's live state",
-    description: "The unlock workflow's status and state, and how it failed if it did.",
+    summary: "The unlock's state",
+    description: "The unlock workflow's status and state, and how it failed if it did." + RECORDED_STATE,
     success: { status: 200, description: 'The unlock', type: GoogleOperationResponse },
-    errors: [{ status: 404, description: 'This ticket has no account unlock' }],
+    errors: [
+      { status: 400, description: 'The ticket reference is malformed, or live is not true or false' },
+      { status: 404, description: 'This ticket has no account unlock' },
+    ],
   })
-  get(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string) {
-    return this.operations.get('account-unlock', caller, ticketRef);
+  get(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string, @Query() query: GoogleOperationReadQueryDto) {
+    return this.operations.get('account-unlock', caller, ticketRef, { live: query.live === 'true' });
   }
 }

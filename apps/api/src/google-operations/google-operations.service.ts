@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../../../libs/config/app-config';
@@ -20,6 +20,7 @@ import {
   type GoogleOperationState,
 } from '../../../../libs/contracts';
 import { TenantScopedDatabase } from '../../../../libs/db';
+import { readGoogleOperation } from '../../../../libs/google-operations/google-operation-records';
 import { OneTimeSecretStore } from '../../../../libs/secrets/one-time-secret-store';
 import { AGENT_OR_HIGHER, auditActor, principalId, type TenantPrincipal } from '../auth/principal';
 import { ApiError, notFound } from '../errors/api-error';
@@ -107,19 +108,45 @@ export class GoogleOperationsService {
     }
   }
 
-  /** origin: where the caller reached the API, which makes the one-time link absolute unless API_PUBLIC_URL says otherwise. */
-  async get(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string, origin?: string): Promise<GoogleOperationView> {
+  /**
+   * The operation as its workflow's activities last recorded it: one query, no replay. Temporal is asked only while
+   * the workflow has recorded nothing yet, and when the caller wants it live.
+   * origin: where the caller reached the API, which makes the one-time link absolute unless API_PUBLIC_URL says otherwise.
+   */
+  async get(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string, options: { origin?: string; live?: boolean } = {}): Promise<GoogleOperationView> {
     const workflowId = workflowIdOf(kind, caller, ticketRef);
+    const recorded = options.live ? undefined : await this.db.withTenant(caller.tenantId, (tx) => readGoogleOperation(tx, caller.tenantId, workflowId));
+    const found = recorded ?? (await this.askWorkflow(kind, workflowId, ticketRef));
+    const view: GoogleOperationView = {
+      kind,
+      ticketRef,
+      workflowId,
+      status: found.status,
+      statusUrl: `${GOOGLE_OPERATION_PATHS[kind]}/${ticketRef}`,
+      state: stateView(kind, found.state),
+      failure: found.failure,
+    };
+    if (kind === 'password-reset') view.temporaryPassword = await this.temporaryPasswordLink(caller, found.state, found.requesterId, options.origin);
+    return view;
+  }
+
+  /** The workflow's own status, state (its query, a replay) and failure. */
+  private async askWorkflow(
+    kind: GoogleOperationKind,
+    workflowId: string,
+    ticketRef: string,
+  ): Promise<{ status: string; state: GoogleOperationState | null; failure: GoogleOperationView['failure']; requesterId: unknown }> {
     const handle = this.temporal.workflow.getHandle(workflowId);
     const description = await this.withDeadline(() => handle.describe()).catch((error: unknown) => {
-      throw error instanceof WorkflowNotFoundError ? notFound(`${kind} for ticket ${ticketRef}`) : error;
+      if (error instanceof WorkflowNotFoundError) throw notFound(`${kind} for ticket ${ticketRef}`);
+      // Temporal is down or too slow: a dependency out for a moment, not a bug.
+      if (error instanceof ServiceError) throw new ApiError(503, 'service_unavailable', `the ${kind}'s workflow could not be asked now; try again`);
+      throw error;
     });
     const status = description.status.name;
     const state = await this.withDeadline(() => handle.query(googleOperationStateQuery)).catch((): GoogleOperationState | null => null);
     const failure = status === 'FAILED' ? await this.failureOf(handle.result()) : null;
-    const view: GoogleOperationView = { kind, ticketRef, workflowId, status, statusUrl: `${GOOGLE_OPERATION_PATHS[kind]}/${ticketRef}`, state: stateView(kind, state), failure };
-    if (kind === 'password-reset') view.temporaryPassword = await this.temporaryPasswordLink(caller, state, description.memo?.requesterId, origin);
-    return view;
+    return { status, state, failure, requesterId: description.memo?.requesterId };
   }
 
   /**
@@ -155,12 +182,13 @@ export class GoogleOperationsService {
 
   async approve(caller: TenantPrincipal, ticketRef: string, origin?: string): Promise<GoogleOperationView> {
     await executeWorkflowUpdate(this.temporal, workflowIdOf('password-reset', caller, ticketRef), `password reset for ticket ${ticketRef}`, approvePasswordResetUpdate, this.decision(caller));
-    return this.get('password-reset', caller, ticketRef, origin);
+    // The decision is in the workflow before any activity records it.
+    return this.get('password-reset', caller, ticketRef, { origin, live: true });
   }
 
   async cancel(kind: GoogleOperationKind, caller: TenantPrincipal, ticketRef: string, origin?: string): Promise<GoogleOperationView> {
     await executeWorkflowUpdate(this.temporal, workflowIdOf(kind, caller, ticketRef), `${kind} for ticket ${ticketRef}`, cancelGoogleOperationUpdate, this.decision(caller));
-    return this.get(kind, caller, ticketRef, origin);
+    return this.get(kind, caller, ticketRef, { origin, live: true });
   }
 
   private decision(caller: TenantPrincipal): GoogleOperationDecision {

@@ -8,6 +8,7 @@ import { ApiRoute } from '../platform/api-route.decorator';
 import { RequestOrigin } from '../platform/request-origin.decorator';
 import { AwaitingApprovalResponse, GoogleOperationResponse } from './google-operation-responses';
 import { answerStarted, TICKET_IS_THE_IDEMPOTENCY_KEY } from './google-operation.response';
+import { GoogleOperationReadQueryDto, RECORDED_STATE } from './google-operation-read-query.dto';
 import { GoogleOperationsService } from './google-operations.service';
 import { PasswordResetRequestDto } from './password-reset-request.dto';
 import { PasswordResetsQueryDto } from './password-resets-query.dto';
@@ -59,14 +60,18 @@ export class PasswordResetsController {
   @Get(':ticketRef')
   @TenantRoles(ANY_TENANT_ROLE)
   @ApiRoute({
-    summary: "The reset's live state, with the one-time link to the temporary password for those allowed to hand it over",
+    summary: "The reset's state, with the one-time link to the temporary password for those allowed to hand it over",
     description:
-      "The workflow's status and state. While the temporary password is unseen, agents and above also get temporaryPassword (its one-time link); for an approved administrator's reset, only its requester, managers and admins do.",
+      "The workflow's status and state. While the temporary password is unseen, agents and above also get temporaryPassword (its one-time link); for an approved administrator's reset, only its requester, managers and admins do." +
+      RECORDED_STATE,
     success: { status: 200, description: 'The reset', type: GoogleOperationResponse },
-    errors: [{ status: 404, description: 'This ticket has no password reset' }],
+    errors: [
+      { status: 400, description: 'The ticket reference is malformed, or live is not true or false' },
+      { status: 404, description: 'This ticket has no password reset' },
+    ],
   })
-  get(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string, @RequestOrigin() origin: string) {
-    return this.operations.get('password-reset', caller, ticketRef, origin);
+  get(@CurrentTenant() caller: TenantPrincipal, @Param('ticketRef') ticketRef: string, @Query() query: GoogleOperationReadQueryDto, @RequestOrigin() origin: string) {
+    return this.operations.get('password-reset', caller, ticketRef, { origin, live: query.live === 'true' });
   }
 
   @Post(':ticketRef/approve')
