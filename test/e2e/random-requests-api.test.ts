@@ -15,6 +15,7 @@ import { startTestApi, type TestApi } from '../support/test-api';
 import { superuserConnection } from '../support/test-environment';
 import { startWatchedWorker, type WatchedWorker } from '../support/watched-worker';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the OpenAPI document and the answers are read as untyped JSON
 type Json = Record<string, any>;
 
 /** 10,000 by default; RANDOM_REQUESTS_SEED (with RANDOM_REQUESTS_PATH) replays a failed run, as its message says. */
