@@ -1,4 +1,6 @@
 import type { Version3Models } from 'jira.js';
+import { appendAuditEvent } from '../audit';
+import { JiraConnectorError } from '../connectors/jira/jira-errors';
 import type { ConnectedJiraSite } from '../connectors/jira/jira-site-connections';
 import type { TenantScopedDatabase } from '../db';
 import { checkAttachmentContent } from '../tickets/attachment-content-types';
@@ -7,6 +9,10 @@ import type { TicketAttachmentStore } from '../tickets/ticket-attachment-store';
 export interface AttachmentSyncResult {
   toJira: number;
   fromJira: number;
+  /** Files removed on the ticket whose Jira copy was deleted now. */
+  removedToJira: number;
+  /** Linked files Jira no longer has, marked removed on the ticket now. */
+  removedFromJira: number;
   /** Files left out, with why (never their names or content). */
   problems: string[];
 }
@@ -16,6 +22,8 @@ export interface AttachmentSyncResult {
  * checked like an upload (allowed type, bytes of that type, size cap) and stored encrypted with Jira's id; a
  * ticket file not yet in Jira is uploaded and linked. An upload Jira took whose link was not committed (a
  * retry after a crash) is found among the app's unlinked files by name and size instead of being sent again.
+ * Deletions follow links only: a linked file Jira no longer lists is marked removed on the ticket, and a file
+ * uploaded here and removed here has its Jira copy deleted.
  */
 export class JiraAttachmentSync {
   constructor(
@@ -34,14 +42,26 @@ export class JiraAttachmentSync {
     requestIds: string[],
   ): Promise<AttachmentSyncResult> {
     const { db, attachments } = this.options;
-    const result: AttachmentSyncResult = { toJira: 0, fromJira: 0, problems: [] };
+    const result: AttachmentSyncResult = { toJira: 0, fromJira: 0, removedToJira: 0, removedFromJira: 0, problems: [] };
     const ours = await db.withTenant(tenantId, (tx) =>
-      tx.$queryRaw<{ id: string; file_name: string; size_bytes: number; source: string; external_id: string | null; jira_attachment_id: string | null }[]>`
-        SELECT a.id::text AS id, a.file_name, a.size_bytes, a.source, a.external_id, l.jira_attachment_id FROM ticket_attachments a
+      tx.$queryRaw<{ id: string; file_name: string; size_bytes: number; source: string; external_id: string | null; jira_attachment_id: string | null; removed_at: Date | null; ticket_ref: string }[]>`
+        SELECT a.id::text AS id, a.file_name, a.size_bytes, a.source, a.external_id, l.jira_attachment_id, a.removed_at, t.ref AS ticket_ref FROM ticket_attachments a
+        JOIN tickets t ON t.id = a.ticket_id
         LEFT JOIN jira_attachment_links l ON l.attachment_id = a.id WHERE a.ticket_id = ${pair.ticketId}::uuid ORDER BY a.created_at, a.id`,
     );
     const known = new Set(ours.flatMap((file) => [file.external_id, file.jira_attachment_id]).filter((id): id is string => Boolean(id)));
+    const inJira = new Set(pair.jiraAttachments.map((file) => file.id));
     if (directions.fromJira) {
+      for (const file of ours) {
+        const jiraId = file.jira_attachment_id ?? (file.source === 'jira' ? file.external_id : null);
+        if (file.removed_at || !jiraId || inJira.has(jiraId)) continue;
+        await db.withTenant(tenantId, async (tx) => {
+          const removed = await tx.ticketAttachment.updateMany({ where: { id: file.id, removedAt: null }, data: { removedAt: new Date() } });
+          if (removed.count === 0) return;
+          await appendAuditEvent(tx, tenantId, { actor: `jira:${pair.issueKey}`, action: 'ticket.attachment_removed', target: file.ticket_ref, outcome: 'success', details: { attachmentId: file.id, source: 'jira', issueKey: pair.issueKey, jiraAttachmentId: jiraId } });
+          result.removedFromJira += 1;
+        });
+      }
       for (const file of pair.jiraAttachments) {
         if (!file.id || known.has(file.id) || file.author?.accountId === connected.accountId) continue;
         if ((file.size ?? 0) > this.options.maxBytes) {
@@ -63,7 +83,18 @@ export class JiraAttachmentSync {
       const linked = new Set(known);
       const unlinkedOwn = pair.jiraAttachments.filter((file) => file.id && file.author?.accountId === connected.accountId && !linked.has(file.id));
       for (const file of ours) {
-        if (file.source !== 'custodian' || file.jira_attachment_id) continue;
+        if (file.source !== 'custodian' || !file.removed_at || !file.jira_attachment_id || !inJira.has(file.jira_attachment_id)) continue;
+        try {
+          const deleted = await connected.site.deleteAttachment(file.jira_attachment_id);
+          if (deleted.requestId) requestIds.push(deleted.requestId);
+          result.removedToJira += 1;
+        } catch (error) {
+          // Gone from Jira meanwhile: where it should be.
+          if (!(error instanceof JiraConnectorError && error.type === 'JiraNotFound')) throw error;
+        }
+      }
+      for (const file of ours) {
+        if (file.source !== 'custodian' || file.jira_attachment_id || file.removed_at) continue;
         const earlier = unlinkedOwn.findIndex((candidate) => candidate.filename === file.file_name && candidate.size === file.size_bytes);
         let jiraId: string;
         if (earlier >= 0) {

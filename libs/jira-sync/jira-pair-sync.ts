@@ -188,7 +188,7 @@ export class JiraPairSync {
     const conflicts = decisions.filter((decision) => decision.conflict);
     const commentEditsOut = sentEdits.length + commentChanges.deletedHere.length;
     const commentEditsIn = commentChanges.editedInJira.length + commentChanges.deletedInJira.length;
-    const changed = toTicket.length > 0 || toJiraFields.length > 0 || newJiraComments.length > 0 || inboundComments.length > 0 || commentEditsOut + commentEditsIn > 0 || files.toJira + files.fromJira > 0 || JSON.stringify(synced) !== JSON.stringify(link.synced);
+    const changed = toTicket.length > 0 || toJiraFields.length > 0 || newJiraComments.length > 0 || inboundComments.length > 0 || commentEditsOut + commentEditsIn > 0 || files.toJira + files.fromJira + files.removedToJira + files.removedFromJira > 0 || JSON.stringify(synced) !== JSON.stringify(link.synced);
 
     await db.withTenant(tenantId, async (tx) => {
       if (toTicket.length > 0) {
@@ -254,13 +254,13 @@ export class JiraPairSync {
       }
       const appliedUpdated = stale ? link.issue_updated : issueUpdated;
       await tx.$executeRaw`UPDATE jira_issue_links SET synced = ${JSON.stringify(synced)}::jsonb, issue_updated = ${appliedUpdated}, updated_at = now() WHERE id = ${link.id}::uuid`;
-      if (toJiraFields.length > 0 || newJiraComments.length > 0 || commentEditsOut > 0 || files.toJira > 0) {
+      if (toJiraFields.length > 0 || newJiraComments.length > 0 || commentEditsOut > 0 || files.toJira + files.removedToJira > 0) {
         await appendAuditEvent(tx, tenantId, {
           actor: JIRA_SYNC_ACTOR,
           action: 'jira.sync.outbound',
           target: ticket.ref,
           outcome: 'success',
-          details: { issueKey: issue.key, ticketRef: ticket.ref, direction: 'to-jira', fields: toJiraFields.map((field) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[field]), comments: newJiraComments.length, commentsEdited: sentEdits.length, commentsDeleted: commentChanges.deletedHere.length, attachments: files.toJira, jiraRequestIds: requestIds },
+          details: { issueKey: issue.key, ticketRef: ticket.ref, direction: 'to-jira', fields: toJiraFields.map((field) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[field]), comments: newJiraComments.length, commentsEdited: sentEdits.length, commentsDeleted: commentChanges.deletedHere.length, attachments: files.toJira, attachmentsRemoved: files.removedToJira, jiraRequestIds: requestIds },
         });
       }
       await appendAuditEvent(tx, tenantId, {
@@ -277,6 +277,7 @@ export class JiraPairSync {
           commentsEdited: commentChanges.editedInJira.length,
           commentsDeleted: commentChanges.deletedInJira.length,
           attachments: files.fromJira,
+          attachmentsRemoved: files.removedFromJira,
           failedFields: failures.map((field) => JIRA_SYNC_FIELD_OF_TICKET_FIELD[field]),
           problems: [...decisions.filter((decision) => decision.problem).map((decision) => decision.problem!), ...files.problems],
           stale,

@@ -68,7 +68,7 @@ export class JiraSiteSync {
            OR (l.id IS NOT NULL AND (
                 EXISTS (SELECT 1 FROM ticket_field_changes f WHERE f.ticket_id = t.id AND f.source = 'custodian' AND f.changed_at >= ${since})
              OR EXISTS (SELECT 1 FROM ticket_comments c WHERE c.ticket_id = t.id AND c.source = 'custodian' AND (c.created_at >= ${since} OR c.edited_at >= ${since} OR c.deleted_at >= ${since}))
-             OR EXISTS (SELECT 1 FROM ticket_attachments a WHERE a.ticket_id = t.id AND a.source = 'custodian' AND a.created_at >= ${since})))`,
+             OR EXISTS (SELECT 1 FROM ticket_attachments a WHERE a.ticket_id = t.id AND a.source = 'custodian' AND (a.created_at >= ${since} OR a.removed_at >= ${since}))))`,
     );
     return { startedAt, ticketIds: rows.map((row) => row.id), jql: await this.changedIssuesJql(tenantId, state.watermark) };
   }

@@ -72,12 +72,28 @@ export class TicketAttachmentStore {
     return stored && toAttachmentView(stored);
   }
 
+  /**
+   * Marks an attachment written here removed: kept (the audit trail and a Jira link name it), no longer listed
+   * or downloadable; audited. A file taken from Jira is removed in Jira (its deletion then reaches the ticket).
+   */
+  async remove(tenantId: string, ticket: TicketKey, attachmentId: string, actor: string): Promise<{ removed: true; ticketId: string } | { removed: false; reason: 'not-found' | 'from-jira' }> {
+    return this.db.withTenant(tenantId, async (tx) => {
+      const row = await tx.ticketAttachment.findFirst({ where: { id: attachmentId, ticket, removedAt: null }, select: { id: true, source: true, ticketId: true, ticket: { select: { ref: true } } } });
+      if (!row) return { removed: false, reason: 'not-found' };
+      if (row.source !== 'custodian') return { removed: false, reason: 'from-jira' };
+      const updated = await tx.ticketAttachment.updateMany({ where: { id: row.id, removedAt: null }, data: { removedAt: new Date() } });
+      if (updated.count === 0) return { removed: false, reason: 'not-found' };
+      await appendAuditEvent(tx, tenantId, { actor, action: 'ticket.attachment_removed', target: row.ticket.ref, outcome: 'success', details: { attachmentId: row.id, source: 'custodian' } });
+      return { removed: true, ticketId: row.ticketId };
+    });
+  }
+
   /** The ticket's attachments, oldest first, or undefined when the tenant has no such ticket. */
   async list(tenantId: string, ticket: TicketKey): Promise<TicketAttachmentView[] | undefined> {
     return this.db.withTenant(tenantId, async (tx) => {
       const found = await tx.ticket.findFirst({ where: ticket, select: { id: true } });
       if (!found) return undefined;
-      const rows = await tx.ticketAttachment.findMany({ where: { ticketId: found.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], omit: { ciphertext: true } });
+      const rows = await tx.ticketAttachment.findMany({ where: { ticketId: found.id, removedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], omit: { ciphertext: true } });
       return rows.map(toAttachmentView);
     });
   }
@@ -85,7 +101,7 @@ export class TicketAttachmentStore {
   /** One attachment's bytes, audited as downloaded by `actor`; undefined when ticket or attachment is not the tenant's. */
   async download(tenantId: string, ticket: TicketKey, attachmentId: string, actor: string): Promise<{ attachment: TicketAttachmentView; content: Buffer } | undefined> {
     const row = await this.db.withTenant(tenantId, (tx) =>
-      tx.ticketAttachment.findFirst({ where: { id: attachmentId, ticket }, include: { dataKey: true, ticket: { select: { ref: true } } } }),
+      tx.ticketAttachment.findFirst({ where: { id: attachmentId, ticket, removedAt: null }, include: { dataKey: true, ticket: { select: { ref: true } } } }),
     );
     if (!row) return undefined;
     const content = await this.encryption.decrypt(Buffer.from(row.ciphertext), { tenantId, integrationId: row.id, purpose: PURPOSE }, storedDataKeyOf(row.dataKey));

@@ -30,7 +30,7 @@ const SETTINGS = {
     issuetype: { direction: 'from-jira' },
     assignee: { direction: 'off' },
     comments: { direction: 'both' },
-    attachments: { direction: 'off' },
+    attachments: { direction: 'both' },
   },
   statusMap: {
     toJira: { new: 'To Do', triaged: 'To Do', in_progress: 'In Progress', resolved: 'Done', closed: 'Done', rejected: 'Done' },
@@ -45,11 +45,11 @@ const SETTINGS = {
 };
 
 /**
- * Comment edits and deletions through the Jira sync, both ways: the real API, worker and workflow on the Temporal
+ * Comment edits and deletions, and attachment deletions, through the Jira sync both ways: the real API, worker and workflow on the Temporal
  * dev server, real PostgreSQL, and the real jira.js client against the Jira Cloud simulator's REST v3 routes and
- * signed webhooks (comment_updated, comment_deleted).
+ * signed webhooks (comment_updated, comment_deleted, and jira:issue_updated for a deleted attachment).
  */
-describe('Jira sync of comment edits and deletions (real API, worker, PostgreSQL and Temporal; simulated Jira Cloud)', () => {
+describe('Jira sync of comment edits and deletions, and of file deletions (real API, worker, PostgreSQL and Temporal; simulated Jira Cloud)', () => {
   let jira: JiraCloudSimulator;
   let api: TestApi;
   let db: TenantScopedDatabase;
@@ -226,5 +226,44 @@ describe('Jira sync of comment edits and deletions (real API, worker, PostgreSQL
     expect((await request(api.http).patch(`/v1/tickets/${ref}/comments/${fromJira.id}`).set(bearer(adminKey)).send({ body: 'Overwritten.' }).expect(409)).body.code).toBe('conflict');
     await request(api.http).delete(`/v1/tickets/${ref}/comments/${fromJira.id}`).set(bearer(adminKey)).expect(409);
     await until(async () => jiraCommentText('DEMO-3', comment.jiraCommentId), (text) => text === undefined);
+  });
+
+  const filesOf = (ref: string) => db.withTenant(tenantId, (tx) => tx.ticketAttachment.findMany({ where: { ticket: { ref } }, omit: { ciphertext: true }, orderBy: { createdAt: 'asc' } }));
+
+  it('marks a ticket file removed when its Jira original is deleted, writes nothing back, and refuses to remove it here', async () => {
+    const { ref } = await ticketOf('DEMO-1');
+    const [original] = jira.site.addAttachments('DEMO-1', [{ filename: 'error.log', mimeType: 'text/plain', content: Buffer.from('error 809 at 10:02\n') }], person());
+    const [file] = await until(() => filesOf(ref), (files) => files.some((candidate) => candidate.externalId === original.id));
+    await settle();
+    expect((await request(api.http).delete(`/v1/tickets/${ref}/attachments/${file.id}`).set(bearer(adminKey)).expect(409)).body.code).toBe('conflict');
+    const writesBefore = jira.writes().length;
+    jira.site.deleteAttachment(original.id, person());
+    await until(() => filesOf(ref), (files) => files.find((candidate) => candidate.id === file.id)?.removedAt != null);
+    await settle();
+    expect(jira.writes().length).toBe(writesBefore);
+    expect((await request(api.http).get(`/v1/tickets/${ref}/attachments`).set(bearer(adminKey)).expect(200)).body).toEqual([]);
+    await request(api.http).get(`/v1/tickets/${ref}/attachments/${file.id}`).set(bearer(adminKey)).expect(404);
+    expect(await auditOf('ticket.attachment_removed', ref)).toEqual([expect.objectContaining({ actor: 'jira:DEMO-1', details: expect.objectContaining({ attachmentId: file.id, source: 'jira', jiraAttachmentId: original.id }) })]);
+  });
+
+  it('deletes the Jira copy of a file removed here exactly once; agents may not remove files', async () => {
+    const { ref } = await ticketOf('DEMO-2');
+    const uploaded = (await request(api.http).post(`/v1/tickets/${ref}/attachments`).set(bearer(adminKey)).attach('file', Buffer.from('steps tried: reboot\n'), { filename: 'notes.txt', contentType: 'text/plain' }).expect(201)).body as { id: string };
+    const [link] = await until(
+      () => db.withTenant(tenantId, (tx) => tx.$queryRaw<{ jira_attachment_id: string }[]>`SELECT jira_attachment_id FROM jira_attachment_links WHERE attachment_id = ${uploaded.id}::uuid`),
+      (rows) => rows.length === 1,
+    );
+    await settle();
+    const agent = (await request(api.http).post('/v1/api-keys').set(bearer(adminKey)).send({ name: 'agent-cai', role: 'agent' }).expect(201)).body.key as string;
+    await request(api.http).delete(`/v1/tickets/${ref}/attachments/${uploaded.id}`).set(bearer(agent)).expect(403);
+    const writesBefore = jira.writes().length;
+    await request(api.http).delete(`/v1/tickets/${ref}/attachments/${uploaded.id}`).set(bearer(adminKey)).expect(204);
+    await until(async () => jira.site.issue('DEMO-2').attachments.map((file) => file.id), (ids) => !ids.includes(link.jira_attachment_id));
+    await reconciled();
+    const writes = jira.writes().slice(writesBefore).map((write) => `${write.method} ${write.path.slice(write.path.indexOf('/rest/api/3'))}`);
+    expect(writes).toEqual([`DELETE /rest/api/3/attachment/${link.jira_attachment_id}`]);
+    expect((await request(api.http).get(`/v1/tickets/${ref}/attachments`).set(bearer(adminKey)).expect(200)).body).toEqual([]);
+    await request(api.http).delete(`/v1/tickets/${ref}/attachments/${uploaded.id}`).set(bearer(adminKey)).expect(404);
+    expect((await auditOf('jira.sync.outbound', ref)).at(-1)!.details).toMatchObject({ attachmentsRemoved: 1 });
   });
 });

@@ -151,6 +151,11 @@ export class JiraSite {
     return { data: Buffer.from(data), requestId };
   }
 
+  async deleteAttachment(attachmentId: string): Promise<JiraResponse<void>> {
+    const { requestId } = await this.call('attachment delete', (client) => client.issueAttachments.removeAttachment({ id: attachmentId }));
+    return { data: undefined, requestId };
+  }
+
   /** The property's value; JiraNotFound when the issue or the property does not exist. */
   async getIssueProperty(issueKey: string, propertyKey: string): Promise<JiraResponse<unknown>> {
     const { data, requestId } = await this.call('issue property get', (client) => client.issueProperties.getIssueProperty({ issueIdOrKey: issueKey, propertyKey }));

@@ -192,6 +192,15 @@ const ROUTES: Route[] = [
     },
   },
   {
+    method: 'DELETE',
+    pattern: /^\/attachment\/([^/]+)$/,
+    scope: 'write:jira-work',
+    serve: (c, _e, r, [id]) => {
+      c.site.deleteAttachment(id, c.grant.accountId);
+      sendJson(r, 204);
+    },
+  },
+  {
     method: 'GET',
     pattern: /^\/attachment\/content\/([^/]+)$/,
     scope: 'read:jira-work',

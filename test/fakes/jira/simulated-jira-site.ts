@@ -202,6 +202,18 @@ export class SimulatedJiraSite {
     return attachments;
   }
 
+  /** Removed from its issue, recorded in the changelog (Attachment from the file to nothing) like Jira does. */
+  deleteAttachment(id: string, actorId: string): void {
+    for (const issue of this.issues.values()) {
+      const index = issue.attachments.findIndex((attachment) => attachment.id === id);
+      if (index < 0) continue;
+      const [removed] = issue.attachments.splice(index, 1);
+      this.recordChange(issue, actorId, [{ field: 'Attachment', fieldtype: 'jira', fieldId: 'attachment', from: removed.id, fromString: removed.filename, to: null, toString: null }], 'issue_updated');
+      return;
+    }
+    throw new JiraRefusal(404, ['The attachment does not exist.']);
+  }
+
   attachment(id: string): SimulatedAttachment | undefined {
     for (const issue of this.issues.values()) {
       const found = issue.attachments.find((attachment) => attachment.id === id);

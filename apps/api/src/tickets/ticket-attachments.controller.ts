@@ -1,11 +1,11 @@
-import { Controller, Get, HttpCode, Param, Post, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ATTACHMENT_CONTENT_TYPES } from '../../../../libs/tickets/attachment-content-types';
 import { TenantRoles } from '../auth/access.decorators';
 import { CurrentTenant } from '../auth/current-principal.decorator';
-import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, auditActor, type TenantPrincipal } from '../auth/principal';
+import { AGENT_OR_HIGHER, ANY_TENANT_ROLE, auditActor, MANAGER_OR_HIGHER, type TenantPrincipal } from '../auth/principal';
 import { ApiRoute } from '../platform/api-route.decorator';
 import { TicketAttachmentsService, type UploadedTicketFile } from './ticket-attachments.service';
 import { MultipartFormDataOnly } from './multipart-form-data-only.interceptor';
@@ -77,6 +77,23 @@ export class TicketAttachmentsController {
       length: content.length,
       disposition: contentDisposition(attachment.fileName),
     });
+  }
+
+  // Managers and admins: an upload records its uploader's key name, which does not identify the key.
+  @Delete(':attachmentId')
+  @HttpCode(204)
+  @TenantRoles(MANAGER_OR_HIGHER)
+  @ApiRoute({
+    summary: 'Remove an attachment uploaded here',
+    description: 'It is kept for the audit trail, left out of the list and no longer downloadable; a Jira sync configured for attachments deletes its Jira copy. Files taken from Jira are deleted in Jira. Audited.',
+    success: { status: 204, description: 'Removed' },
+    errors: [
+      { status: 404, description: 'No such ticket, or no such attachment on it' },
+      { status: 409, description: 'The file was taken from Jira' },
+    ],
+  })
+  async remove(@CurrentTenant() caller: TenantPrincipal, @Param('id') id: string, @Param('attachmentId') attachmentId: string): Promise<void> {
+    await this.attachments.remove(caller.tenantId, ticketKeyOf(id), attachmentId, auditActor(caller));
   }
 }
 

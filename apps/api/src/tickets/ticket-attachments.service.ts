@@ -61,6 +61,16 @@ export class TicketAttachmentsService {
     return attachments;
   }
 
+  /** Removes a file uploaded here; a Jira sync configured for attachments deletes its Jira copy. */
+  async remove(tenantId: string, key: TicketKey, attachmentId: string, actor: string): Promise<void> {
+    const ticket = await this.db.withTenant(tenantId, (tx) => tx.ticket.findFirst({ where: key, select: { id: true } }));
+    if (!ticket) throw notFound('ticket');
+    const outcome = isUuid(attachmentId) ? await this.store.remove(tenantId, key, attachmentId, actor) : ({ removed: false, reason: 'not-found' } as const);
+    if (!outcome.removed && outcome.reason === 'from-jira') throw new ApiError(409, 'conflict', 'this file was taken from Jira; it is deleted in Jira');
+    if (!outcome.removed) throw notFound('attachment');
+    await this.jiraSync.changed(tenantId, outcome.ticketId);
+  }
+
   async download(tenantId: string, key: TicketKey, attachmentId: string, actor: string) {
     const found = isUuid(attachmentId) ? await this.store.download(tenantId, key, attachmentId, actor) : undefined;
     if (!found) throw notFound('attachment');
