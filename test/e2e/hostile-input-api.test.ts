@@ -84,6 +84,16 @@ describe('HTTP API: hostile input gets a 4xx and writes nothing', () => {
     await request(api.http).post('/v1/tickets').set(bearer(adminKey)).send({ ...ticket, description: 'printer on fire \ud83d\udd25' }).expect(201);
   });
 
+  it('refuses null for a new ticket\'s type or priority (left out, they take their defaults) instead of answering 500', async () => {
+    const responses = await refusedWithoutWrites(400, [
+      () => request(api.http).post('/v1/tickets').set(bearer(adminKey)).send({ ...ticket, type: null }),
+      () => request(api.http).post('/v1/tickets').set(bearer(adminKey)).send({ ...ticket, priority: null }),
+    ]);
+    expect(responses.map((response) => response.body.details?.[0]?.field)).toEqual(['type', 'priority']);
+    const created = await request(api.http).post('/v1/tickets').set(bearer(adminKey)).send(ticket).expect(201);
+    expect(created.body).toMatchObject({ type: 'general', priority: 'normal' });
+  });
+
   it('refuses JSON nested about 40 KB deep, on public and authenticated routes alike', async () => {
     const brackets = '['.repeat(20_000) + ']'.repeat(20_000);
     const responses = await refusedWithoutWrites(400, [

@@ -1,10 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { TICKET_PRIORITIES, TICKET_TYPES, type TicketPriority, type TicketType } from '../../../../libs/contracts';
+
+/** Left out, type and priority take their defaults; null is no type or priority at all, so it is refused (@IsOptional would skip it). */
+const present = (value: unknown) => value !== undefined;
 
 export class CreateTicketDto {
   @ApiPropertyOptional({ enum: TICKET_TYPES, default: 'general' })
-  @IsOptional()
+  @ValidateIf((dto: CreateTicketDto) => present(dto.type))
   @IsIn(TICKET_TYPES)
   type: TicketType = 'general';
 
@@ -20,7 +23,7 @@ export class CreateTicketDto {
   description?: string;
 
   @ApiPropertyOptional({ enum: TICKET_PRIORITIES, default: 'normal' })
-  @IsOptional()
+  @ValidateIf((dto: CreateTicketDto) => present(dto.priority))
   @IsIn(TICKET_PRIORITIES)
   priority: TicketPriority = 'normal';
 
