@@ -140,6 +140,10 @@ describe('Google Workspace operations (real worker, PostgreSQL, simulated Google
 
     const everyAuditEvent = await db.withTenant(tenantId, (tx) => tx.auditEvent.findMany({ where: { tenantId } }));
     expect(JSON.stringify(everyAuditEvent, (_key, value) => (typeof value === 'bigint' ? String(value) : value))).not.toContain(password);
+    // The row the status page reads says what the workflow returned, and names the secret by its id alone.
+    const [recorded] = await db.withTenant(tenantId, (tx) => tx.$queryRaw<{ status: string; state: GoogleOperationState }[]>`SELECT * FROM google_operations WHERE workflow_id = ${workflowId}`);
+    expect(recorded).toMatchObject({ status: 'COMPLETED', state: result, failure: null, requester_id: AGENT_ID, kind: 'password-reset', ticket_ref: ticketRef });
+    expect(JSON.stringify(recorded)).not.toContain(password);
     const history = await workflowHistoryText(client, workflowId);
     expect(history.decrypted).toContain(`jane@${DOMAIN}`);
     expect(history.raw).not.toContain(password);
