@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
@@ -6,7 +5,8 @@ import { freePort } from '../config/free-port';
 import { CUSTODIAN_SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
 import { startTemporalUiServer, type TemporalUiServer } from './temporal-ui-server';
-import { forEachLine, type LogLine } from './tool-cache';
+import { startServerProcess } from './server-process';
+import type { LogLine } from './tool-cache';
 
 /** Search attributes every Custodian namespace needs: the ones libs/contracts defines. */
 export const CUSTODIAN_SEARCH_ATTRIBUTES = CUSTODIAN_SEARCH_ATTRIBUTE_KEYS;
@@ -70,60 +70,23 @@ async function startOnce(cli: string, opts: TemporalDevServerOptions, log: LogLi
     args.push('--search-attribute', `${name}=${TypedSearchAttributes.toMetadataType(type)}`);
   }
 
-  const child = spawn(cli, args, { detached: false, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  let stopping = false;
-  const onLine = (line: string) => {
-    if (!line.trim()) return;
-    output.push(line);
-    if (output.length > 30) output.shift();
-    // Shutting down logs a burst of expected connection warnings.
-    if (!stopping) log(`temporal: ${line}`);
-  };
-  forEachLine(child.stdout!, onLine);
-  forEachLine(child.stderr!, onLine);
-  let spawnError: Error | undefined;
-  const closed = new Promise<void>((resolve) => {
-    child.once('close', () => resolve());
-    child.on('error', (error) => {
-      spawnError ??= error;
-      if (child.pid === undefined) resolve();
-    });
-  });
-  // The last resort when the parent exits without stop(); 'exit' handlers must be synchronous.
-  const killOnExit = () => {
-    if (isRunning(child)) child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
   const address = `127.0.0.1:${port}`;
   let ui: TemporalUiServer | undefined;
-  const stop = async () => {
-    stopping = true;
-    await ui?.stop();
-    if (isRunning(child)) {
-      child.kill('SIGTERM');
-      if (!(await within(closed, stopGraceMs))) child.kill('SIGKILL');
-    }
-    await closed;
-    process.removeListener('exit', killOnExit);
-  };
+  const server = startServerProcess(cli, args, { logPrefix: 'temporal', log, stopGraceMs, beforeStop: async () => ui?.stop() });
 
   const polling = new AbortController();
   try {
     await Promise.race([
       waitUntilUsable(address, namespace, polling.signal),
-      closed.then(() => {
-        throw spawnError ?? new Error(`exited early (${child.signalCode ?? `exit code ${child.exitCode}`})`);
-      }),
+      server.exited(),
     ]);
     await ensureSearchAttributes(address, namespace, log);
     if (!opts.headless) {
       ui = await startTemporalUiServer({ temporalAddress: address, port: opts.uiPort ?? (await freePort()), codecEndpoint: opts.uiCodecEndpoint, log });
     }
   } catch (error) {
-    await stop();
-    const tail = output.join('\n');
+    await server.stop();
+    const tail = server.tail();
     const message = `The Temporal dev server (${cli} ${args.join(' ')}) did not become usable: ${
       error instanceof Error ? error.message : String(error)
     }\n${tail}`;
@@ -136,8 +99,8 @@ async function startOnce(cli: string, opts: TemporalDevServerOptions, log: LogLi
     address,
     uiUrl: ui?.url,
     namespace,
-    pid: child.pid!,
-    stop,
+    pid: server.pid!,
+    stop: server.stop,
   };
 }
 
@@ -185,15 +148,3 @@ async function ensureSearchAttributes(address: string, namespace: string, log: L
   }
 }
 
-function isRunning(child: ChildProcess): boolean {
-  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
-}
-
-/** Whether `promise` settled within `ms`. */
-async function within(promise: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const settled = await Promise.race([promise.then(() => true as const), timedOut]);
-  clearTimeout(timer);
-  return settled;
-}

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,7 +10,8 @@ import { ensureSearchAttributes } from './search-attribute-registration';
 import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from './temporal-server-build';
 import { DEFAULT_TEMPORAL_DATABASE_ROLE, prepareTemporalDatabases } from './temporal-persistence';
 import { temporalServerConfig, type TemporalServerPorts } from './temporal-server-config';
-import { forEachLine, type LogLine } from './tool-cache';
+import { startServerProcess } from './server-process';
+import type { LogLine } from './tool-cache';
 
 export interface TemporalCluster {
   /** host:port of the frontend gRPC service: what TEMPORAL_ADDRESS names. */
@@ -91,53 +91,18 @@ class PortTakenError extends Error {}
 async function startOnce(server: string, configFile: string, frontendPort: number, namespace: string, log: LogLine): Promise<TemporalCluster> {
   // No authorizer: the frontend listens on loopback only, like the dev server.
   const args = ['--config-file', configFile, '--allow-no-auth', 'start'];
-  const child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  let stopping = false;
-  const onLine = (line: string) => {
-    if (!line.trim()) return;
-    output.push(line);
-    if (output.length > 30) output.shift();
-    // Shutting down logs a burst of expected warnings.
-    if (!stopping) log(`temporal-server: ${line}`);
-  };
-  forEachLine(child.stdout!, onLine);
-  forEachLine(child.stderr!, onLine);
-  let spawnError: Error | undefined;
-  const closed = new Promise<void>((resolve) => {
-    child.once('close', () => resolve());
-    child.on('error', (error) => {
-      spawnError ??= error;
-      if (child.pid === undefined) resolve();
-    });
-  });
-  // The last resort when the parent exits without stop(); 'exit' handlers must be synchronous.
-  const killOnExit = () => {
-    if (isRunning(child)) child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-  const stop = async () => {
-    stopping = true;
-    if (isRunning(child)) {
-      child.kill('SIGTERM');
-      if (!(await within(closed, stopGraceMs))) child.kill('SIGKILL');
-    }
-    await closed;
-    process.removeListener('exit', killOnExit);
-  };
+  const serverProcess = startServerProcess(server, args, { logPrefix: 'temporal-server', log, stopGraceMs });
 
   const address = `127.0.0.1:${frontendPort}`;
   const polling = new AbortController();
   try {
     await Promise.race([
       becomeUsable(address, namespace, log, polling.signal),
-      closed.then(() => {
-        throw spawnError ?? new Error(`exited early (${child.signalCode ?? `exit code ${child.exitCode}`})`);
-      }),
+      serverProcess.exited(),
     ]);
   } catch (error) {
-    await stop();
-    const tail = output.join('\n');
+    await serverProcess.stop();
+    const tail = serverProcess.tail();
     const message = `The Temporal server (${server} ${args.join(' ')}) did not become usable: ${
       error instanceof Error ? error.message : String(error)
     }\n${tail}`;
@@ -145,7 +110,7 @@ async function startOnce(server: string, configFile: string, frontendPort: numbe
   } finally {
     polling.abort();
   }
-  return { address, namespace, pid: child.pid!, version: TEMPORAL_SERVER_VERSION, stop };
+  return { address, namespace, pid: serverProcess.pid!, version: TEMPORAL_SERVER_VERSION, stop: serverProcess.stop };
 }
 
 /**
@@ -252,15 +217,3 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function isRunning(child: ChildProcess): boolean {
-  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
-}
-
-/** Whether `promise` settled within `ms`. */
-async function within(promise: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const settled = await Promise.race([promise.then(() => true as const), timedOut]);
-  clearTimeout(timer);
-  return settled;
-}
