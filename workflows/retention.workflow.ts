@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { RETENTION_RULES, type RetentionActivities, type RetentionInput, type RetentionResult, type RetentionTable } from '../libs/contracts';
 
 // Listing tenants is one quick query.
@@ -7,8 +7,9 @@ const { listRetentionTenants } = proxyActivities<RetentionActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 // One tenant per call, a heartbeat per batch: a dead worker is noticed within the heartbeat timeout and the
-// retry carries on from the heartbeat's counts. Bounded attempts: a tenant that keeps failing fails this run,
-// visibly, and the next scheduled run tries again (deleting expired rows twice is impossible, late is harmless).
+// retry carries on from the heartbeat's counts. Bounded attempts: a tenant that keeps failing is passed over so
+// the others are still swept, and fails this run, visibly, at its end; the next scheduled run tries it again
+// (deleting expired rows twice is impossible, late is harmless).
 const { purgeExpiredTenantRows } = proxyActivities<RetentionActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
@@ -21,7 +22,12 @@ interface RetentionCarry {
   tenantIds: string[];
   swept: number;
   removed: Record<RetentionTable, number>;
+  /** Tenants whose purge failed after its retries; absent in runs begun before they were passed over. */
+  failedTenantIds?: string[];
 }
+
+/** How many failed tenants the run's failure names; the count covers the rest. */
+const NAMED_FAILURES = 20;
 
 /**
  * Run by a Schedule: deletes every customer tenant's rows past their retention (RETENTION_RULES), tenant by
@@ -36,10 +42,25 @@ export async function retentionWorkflow(input: RetentionInput & { carry?: Retent
     removed: Object.fromEntries(RETENTION_RULES.map((rule) => [rule.table, 0])) as Record<RetentionTable, number>,
   };
   while (carry.swept < carry.tenantIds.length) {
-    const result = await purgeExpiredTenantRows({ tenantId: carry.tenantIds[carry.swept]!, now: carry.now });
-    for (const rule of RETENTION_RULES) carry.removed[rule.table] += result.removed[rule.table];
+    const tenantId = carry.tenantIds[carry.swept]!;
+    try {
+      const result = await purgeExpiredTenantRows({ tenantId, now: carry.now });
+      for (const rule of RETENTION_RULES) carry.removed[rule.table] += result.removed[rule.table];
+    } catch (error) {
+      if (!(error instanceof ActivityFailure) || !patched('retention-passes-over-a-failing-tenant')) throw error;
+      carry.failedTenantIds = [...(carry.failedTenantIds ?? []), tenantId];
+    }
     carry.swept += 1;
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof retentionWorkflow>({ carry });
+  }
+  const failed = carry.failedTenantIds ?? [];
+  if (failed.length > 0) {
+    const named = failed.slice(0, NAMED_FAILURES).join(', ') + (failed.length > NAMED_FAILURES ? ', …' : '');
+    throw ApplicationFailure.nonRetryable(
+      `retention failed for ${failed.length} of ${carry.tenantIds.length} tenants (${named}); the others were swept`,
+      'RetentionIncomplete',
+      { now: carry.now, tenantsSwept: carry.swept - failed.length, removed: carry.removed, failedTenantIds: failed },
+    );
   }
   return { now: carry.now, tenantsSwept: carry.swept, removed: carry.removed };
 }

@@ -1,12 +1,18 @@
-import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleOverlapPolicy, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client as PgClient } from 'pg';
 import { createRetentionActivities } from '../../activities/retention.activities';
 import { ensureWorkerSchedules } from '../../apps/worker/src/worker-schedules';
 import { CUSTODIAN_TASK_QUEUE, RETENTION_SCHEDULE_ID, RETENTION_WORKFLOW, type TenantRetentionResult } from '../../libs/contracts';
+import { AUDIT_SIGNING_KEY_ID } from '../../libs/audit/audit-head-signer';
 import { EnvelopeEncryption } from '../../libs/crypto/envelope-encryption';
 import { keyProviderFromEnv } from '../../libs/crypto/key-provider-from-env';
+import { LocalKeyProvider } from '../../libs/crypto/local-key-provider';
 import { TenantScopedDatabase, type PrismaClient } from '../../libs/db';
 import { JiraSyncStateStore } from '../../libs/jira-sync/jira-sync-state-store';
 import { appPrisma, insertTenant, ownerConnection, ownerQueryAsTenant, startTestWorker, temporalClient } from '../support/test-environment';
@@ -33,6 +39,7 @@ describe('retention (Temporal Schedule, real worker and PostgreSQL)', () => {
   let owner: PgClient;
   let temporal: Awaited<ReturnType<typeof temporalClient>>;
   let states: JiraSyncStateStore;
+  let keyDir: string;
 
   beforeAll(async () => {
     prisma = appPrisma();
@@ -40,12 +47,14 @@ describe('retention (Temporal Schedule, real worker and PostgreSQL)', () => {
     owner = await ownerConnection();
     temporal = await temporalClient();
     states = new JiraSyncStateStore(db, new EnvelopeEncryption(keyProviderFromEnv()));
+    keyDir = mkdtempSync(join(tmpdir(), 'custodian-retention-'));
   });
 
   afterAll(async () => {
     await temporal?.close();
     await owner?.end();
     await prisma?.$disconnect();
+    rmSync(keyDir, { recursive: true, force: true });
   });
 
   /** A row in each retained table, stamped `ageDays` before `at` (the database's now unless given). */
@@ -123,7 +132,7 @@ describe('retention (Temporal Schedule, real worker and PostgreSQL)', () => {
     expect(await retentionEvents(tenant)).toHaveLength(3);
   });
 
-  it('is a Schedule the worker start creates or brings up to date, and its run sweeps every tenant', async () => {
+  it('is a Schedule the worker start creates or brings up to date, and its run sweeps every tenant, passing over one it cannot audit', async () => {
     // As an earlier release (or an operator) left it: another interval, another catch-up window.
     await temporal.client.schedule.getHandle(RETENTION_SCHEDULE_ID).delete().catch(() => undefined);
     await temporal.client.schedule.create({
@@ -146,15 +155,34 @@ describe('retention (Temporal Schedule, real worker and PostgreSQL)', () => {
     const first = await insertTenant(owner);
     const second = await insertTenant(owner);
     for (const id of [first, second]) for (const age of [29, 31]) await seed(id, age);
+    // A tenant whose audit signing key was wrapped under a key file this worker does not hold: its purge cannot
+    // be audited, so it fails at once (no retry can help) and must not hold up the others.
+    const stranded = await insertTenant(owner);
+    const foreignKeys = new LocalKeyProvider({ path: join(keyDir, 'foreign-kek.json') });
+    const foreign = await foreignKeys.generateDataKey({ tenantId: stranded, integrationId: AUDIT_SIGNING_KEY_ID });
+    await ownerQueryAsTenant(owner, stranded, 'INSERT INTO data_keys (id, tenant_id, integration_id, kek_id, kek_version, wrapped_key) VALUES ($1, $2, $3, $4, $5, $6)',
+      [randomUUID(), stranded, AUDIT_SIGNING_KEY_ID, foreign.kekId, foreign.kekVersion, foreign.wrappedKey]);
+    foreign.plaintextKey.fill(0);
+    await seed(stranded, 31);
+
     const worker = await startTestWorker(db);
     try {
       await schedule.trigger();
       const swept = await until(async () => [...(await retentionEvents(first)), ...(await retentionEvents(second))], (events) => events.length === 2, 30_000);
       expect(swept.map((event) => (event.details as { removed: Record<string, number> }).removed.jira_raw_responses)).toEqual([1, 1]);
+      const [run] = (await until(async () => (await schedule.describe()).info.recentActions, (actions) => actions.length > 0)).slice(-1);
+      const failure = await temporal.client.workflow.getHandle(run!.action.workflow.workflowId).result().then(() => undefined, (error: WorkflowFailedError) => error.cause);
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: 'RetentionIncomplete' });
+      expect(failure!.message).toContain(stranded);
+      expect(failure!.message).not.toContain(first);
     } finally {
       await worker.stop();
     }
     expect((await ages(first)).raw).toEqual([29]);
     expect((await ages(second)).raw).toEqual([29]);
+    // Its expired rows wait for a run that can audit removing them.
+    expect((await ages(stranded)).raw).toEqual([31]);
+    expect(await retentionEvents(stranded)).toEqual([]);
   }, 60_000);
 });
