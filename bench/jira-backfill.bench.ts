@@ -18,6 +18,7 @@ import { startTemporalDevServer } from '../libs/temporal/dev-server';
 import { custodianDataConverter } from '../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../libs/temporal/payload-codec';
 import { startJiraCloudSimulator } from '../test/fakes/jira/jira-cloud-simulator';
+import { webhookIngest } from './webhook-ingest-load';
 
 /**
  * The first backfill of a Jira site against Jira's request-rate limit: the simulator holds ISSUES issues in
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
 
     const webhook = jira.webhooks.registered.at(-1);
     if (!webhook) throw new Error('the sync registered no webhook');
-    const latencies = await webhookIngest(webhook.url, PROJECTS.map((project) => project.key));
+    const latencies = await webhookIngest({ url: webhook.url, projectKeys: PROJECTS.map((project) => project.key), perSecond: WEBHOOKS_PER_SECOND, seconds: WEBHOOK_SECONDS });
     // Answered deliveries are committed; the sync workflow takes them from the table into its queue.
     const pendingDeliveries = async () => Number((await db.withTenant(tenantId, (tx) => tx.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM jira_webhook_deliveries WHERE taken_by IS NULL`))[0].n);
     const ingestEnded = performance.now();
@@ -199,44 +200,6 @@ async function main(): Promise<void> {
   }
   // After everything stopped, so the ratio is the last line whatever the servers log on their way out.
   for (const line of report) console.log(line);
-}
-
-/** Deliveries at a fixed rate (open loop: one is sent on time whether or not earlier ones were answered). */
-async function webhookIngest(url: string, projectKeys: string[]): Promise<{ sent: number; answered: number; transportErrors: number; p50: number; p99: number }> {
-  const total = WEBHOOKS_PER_SECOND * WEBHOOK_SECONDS;
-  const latencies: number[] = [];
-  let answered = 0;
-  // A delivery whose connection failed counts as not answered (Atlassian would retry it), not as a crash.
-  let transportErrors = 0;
-  const deliveries: Promise<void>[] = [];
-  const began = performance.now();
-  for (let index = 0; index < total; index++) {
-    const due = began + (index * 1000) / WEBHOOKS_PER_SECOND;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const issueKey = `${projectKeys[index % projectKeys.length]}-${1 + (index % 1000)}`;
-    deliveries.push(
-      (async () => {
-        const at = performance.now();
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': `bench-${index}` },
-          body: JSON.stringify({ timestamp: Date.now(), webhookEvent: 'jira:issue_updated', issue: { id: String(index), key: issueKey } }),
-        }).catch(() => undefined);
-        if (!response) {
-          transportErrors += 1;
-          return;
-        }
-        await response.arrayBuffer();
-        latencies.push(performance.now() - at);
-        if (response.ok) answered += 1;
-      })(),
-    );
-  }
-  await Promise.all(deliveries);
-  latencies.sort((a, b) => a - b);
-  const at = (quantile: number) => latencies[Math.min(latencies.length - 1, Math.floor(quantile * latencies.length))];
-  return { sent: total, answered, transportErrors, p50: at(0.5), p99: at(0.99) };
 }
 
 async function call(apiUrl: string, method: string, path: string, key: string, body?: unknown) {

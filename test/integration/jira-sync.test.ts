@@ -327,6 +327,30 @@ describe('Jira sync (real API, worker, PostgreSQL and Temporal; simulated Jira C
     expect(await deliveries()).toBe(before + 1);
   });
 
+  it('answers each delivery of a burst on its own: genuine ones recorded once, a replay, a forgery and one without identifier refused', async () => {
+    const path = new URL(jira.webhooks.registered[0].url).pathname;
+    const body = { webhookEvent: 'jira:issue_updated', issue: { key: 'DEMO-1' } };
+    const bearer = jira.webhooks.bearerFor(jira.site.cloudId);
+    const deliveries = async () => (await db.withTenant(tenantId, (tx) => tx.$queryRaw<{ identifier: string }[]>`SELECT identifier FROM jira_webhook_deliveries WHERE identifier LIKE 'burst-%'`)).map((row) => row.identifier).sort();
+    const send = (identifier: string | undefined, authorization = bearer) => {
+      const post = request(api.http).post(path).set('authorization', authorization);
+      return (identifier ? post.set('x-atlassian-webhook-identifier', identifier) : post).send(body).then((response) => response.status);
+    };
+    const genuine = Array.from({ length: 20 }, (_, index) => `burst-${String(index).padStart(2, '0')}`);
+    // All at once, so they meet in the tenant's batches; each is judged alone all the same.
+    const [statuses, twice, forged, unnamed] = await Promise.all([
+      Promise.all(genuine.map((identifier) => send(identifier))),
+      Promise.all([send('burst-twice'), send('burst-twice')]),
+      send('burst-forged', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl'),
+      send(undefined),
+    ]);
+    expect(statuses).toEqual(genuine.map(() => 202));
+    expect(twice.sort()).toEqual([202, 401]);
+    expect(forged).toBe(401);
+    expect(unnamed).toBe(400);
+    expect(await deliveries()).toEqual([...genuine, 'burst-twice']);
+  });
+
   it('authenticates a delivery before asking for its identifier: 401 without the secret, 400 with it', async () => {
     const path = new URL(jira.webhooks.registered[0].url).pathname;
     const body = { webhookEvent: 'jira:issue_updated', issue: { key: 'DEMO-1' } };

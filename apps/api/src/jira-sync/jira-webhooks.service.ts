@@ -5,6 +5,7 @@ import { JiraSyncSignals } from '../../../../libs/jira-sync/jira-sync-signals';
 import { jiraWebhookSecretMatches, parseJiraWebhookToken } from '../../../../libs/jira-sync/jira-webhook-secret';
 import { ApiError } from '../errors/api-error';
 import { APP_CONFIG } from '../platform/platform.module';
+import { JiraDeliveryIntake, type JiraDelivery, type JiraDeliveryCredentials, type JiraDeliveryJudge } from './jira-delivery-intake';
 import { JiraDeliverySignaller } from './jira-delivery-signaller';
 import { jiraWebhookSignatureValid } from './jira-webhook-signature';
 
@@ -13,7 +14,7 @@ const ISSUE_KEY = /^[A-Z][A-Z0-9_]{1,9}-[1-9][0-9]{0,9}$/;
 /**
  * A Jira webhook delivery: authenticated by the secret in its URL (hash compared in constant time) and by
  * Atlassian's JWT when it carries one, de-duplicated by X-Atlassian-Webhook-Identifier, and committed with its
- * issue key in one short transaction; then the answer. No Jira call and no wait on Temporal: the tenant's sync
+ * issue key (in a batch with the tenant's other deliveries of the moment, JiraDeliveryIntake); then the answer. No Jira call and no wait on Temporal: the tenant's sync
  * workflow is signalled afterwards (coalesced per tenant) and takes the committed deliveries from the table, and
  * its reconciliation takes any whose signal was lost. A second delivery of a recorded identifier is a replay
  * (401, nothing changes).
@@ -22,13 +23,15 @@ const ISSUE_KEY = /^[A-Z][A-Z0-9_]{1,9}-[1-9][0-9]{0,9}$/;
 export class JiraWebhooksService {
   private readonly logger = new Logger(JiraWebhooksService.name);
   private readonly signaller: JiraDeliverySignaller;
+  private readonly intake: JiraDeliveryIntake;
 
   constructor(
-    private readonly db: TenantScopedDatabase,
+    db: TenantScopedDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     signals: JiraSyncSignals,
   ) {
     this.signaller = new JiraDeliverySignaller(signals);
+    this.intake = new JiraDeliveryIntake(db, (delivery, credentials) => this.judge(delivery, credentials));
   }
 
   async receive(token: string, headers: { identifier?: string; authorization?: string }, body: unknown): Promise<void> {
@@ -37,26 +40,19 @@ export class JiraWebhooksService {
     const { tenantId, secret } = parsed;
     const identifier = headers.identifier?.trim();
     const issueKey = issueKeyOf(body);
-    const valid = identifier && identifier.length <= 200 ? identifier : null;
-    await this.db
-      .withTenant(tenantId, async (tx) => {
-        // One round trip: the delivery goes in (or meets its identifier) alongside what authenticates it; an
-        // unauthenticated one is rolled back with the transaction.
-        const [found] = await tx.$queryRaw<{ webhook_secret_hash: Uint8Array | null; cloud_id: string | null; inserted: boolean }[]>`
-          WITH inserted AS (
-            INSERT INTO jira_webhook_deliveries (tenant_id, identifier, issue_key)
-            SELECT ${tenantId}::uuid, ${valid}::text, ${issueKey}::text WHERE ${valid}::text IS NOT NULL
-            ON CONFLICT DO NOTHING RETURNING 1)
-          SELECT (SELECT webhook_secret_hash FROM jira_sync_states) AS webhook_secret_hash,
-                 (SELECT cloud_id FROM jira_sites) AS cloud_id,
-                 EXISTS (SELECT 1 FROM inserted) AS inserted`;
-        if (!found.webhook_secret_hash || !jiraWebhookSecretMatches(secret, found.webhook_secret_hash)) throw unauthorized();
-        if (headers.authorization && this.config.jira && !jiraWebhookSignatureValid(headers.authorization, this.config.jira.clientSecret, found.cloud_id)) throw unauthorized();
-        if (!valid) throw new ApiError(400, 'validation_failed', 'X-Atlassian-Webhook-Identifier is required', [{ field: 'X-Atlassian-Webhook-Identifier', problems: ['missing or longer than 200 characters'] }]);
-        if (!found.inserted) throw unauthorized();
-      })
+    const verdict = await this.intake
+      .record(tenantId, { secret, identifier: identifier && identifier.length <= 200 ? identifier : null, issueKey, authorization: headers.authorization })
       .catch((error: unknown) => this.notAccepted(tenantId, error));
+    if (verdict === 'missing_identifier') throw new ApiError(400, 'validation_failed', 'X-Atlassian-Webhook-Identifier is required', [{ field: 'X-Atlassian-Webhook-Identifier', problems: ['missing or longer than 200 characters'] }]);
+    if (verdict !== 'recorded') throw unauthorized();
     if (issueKey) this.signaller.committed(tenantId);
+  }
+
+  /** Authenticates a delivery by its URL secret and, when it carries one, Atlassian's JWT; then wants an identifier. */
+  private judge(delivery: JiraDelivery, credentials: JiraDeliveryCredentials): ReturnType<JiraDeliveryJudge> {
+    if (!credentials.webhookSecretHash || !jiraWebhookSecretMatches(delivery.secret, credentials.webhookSecretHash)) return 'unauthenticated';
+    if (delivery.authorization && this.config.jira && !jiraWebhookSignatureValid(delivery.authorization, this.config.jira.clientSecret, credentials.cloudId)) return 'unauthenticated';
+    return delivery.identifier ? 'accept' : 'missing_identifier';
   }
 
   private notAccepted(tenantId: string, error: unknown): never {
