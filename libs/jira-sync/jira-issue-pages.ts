@@ -6,6 +6,7 @@ import { formatTicketRef, JIRA_SYNC_FIELD_OF_TICKET_FIELD, jiraSyncWorkflowId, T
 import type { TenantScopedDatabase, TenantTransaction } from '../db';
 import type { JiraIssueFieldsRead } from './jira-field-values';
 import { newTicketOfIssue } from './jira-new-ticket';
+import { SearchPageReadAhead } from './search-page-read-ahead';
 import { JIRA_SYNC_ACTOR, TICKET_ISSUE_PROPERTY } from './jira-pair-sync';
 import type { JiraRawResponses } from './jira-raw-responses';
 import type { JiraSyncStateStore } from './jira-sync-state-store';
@@ -14,6 +15,8 @@ import type { JiraSyncStateStore } from './jira-sync-state-store';
 const SEARCH_PAGE_SIZE = 100;
 /** Pages one activity call applies before it hands back to the workflow (which may continue as new). */
 const PAGES_PER_CALL = 10;
+/** Pages requested ahead of the one being applied: enough to keep requests leaving at Jira's rate limit. */
+const READ_AHEAD_PAGES = 3;
 /** Issues needing a pair sync each that one call hands back at most (past it, the workflow syncs them first). */
 const FOLLOW_UPS_PER_CALL = 200;
 /** What a new ticket is made of, plus what says whether its issue needs a pair sync after (comments, files). */
@@ -50,40 +53,45 @@ export class JiraIssuePages {
   ) {}
 
   /**
-   * Applies pages from `pageToken` on (or from a retried call's `resume`), fetching the next page while one is
-   * applied; `committed` hears the progress after each page. A failed search after some pages were applied
-   * ends the call with what was done (the next call meets the failure and the activity's retry policy waits).
+   * Applies pages from `pageToken` on (or from a retried call's `resume`), the next pages fetched while one is
+   * applied (SearchPageReadAhead); `committed` hears the progress after each page. A failed search after some
+   * pages were applied ends the call with what was done (the next call meets the failure and the activity's
+   * retry policy waits).
    */
   async apply(tenantId: string, jql: string, pageToken: string | null, resume: JiraAppliedIssuesPages | undefined, committed: (progress: JiraAppliedIssuesPages) => void): Promise<JiraAppliedIssuesPages> {
     const connected = await this.options.connections.siteFor(tenantId);
     const state = await this.options.states.ensure(tenantId);
     const configs = await this.configs(tenantId);
     let progress: JiraAppliedIssuesPages = resume ?? { issueKeys: [], nextPageToken: pageToken, created: 0 };
-    const search = (token: string | null) => {
-      const pending = connected.site.searchIssues({ jql, nextPageToken: token, maxResults: SEARCH_PAGE_SIZE, fields: PAGE_FIELDS, properties: [TICKET_ISSUE_PROPERTY] });
-      pending.catch(() => undefined);
-      return pending;
-    };
-    let fetching: Promise<JiraResponse<JiraSearchPage>> | undefined = search(progress.nextPageToken);
-    for (let pages = 0; fetching; pages += 1) {
-      let page: JiraResponse<JiraSearchPage>;
+    const pages = new SearchPageReadAhead<JiraSearchPage>(
+      (token) => connected.site.searchIssues({ jql, nextPageToken: token, maxResults: SEARCH_PAGE_SIZE, fields: PAGE_FIELDS, properties: [TICKET_ISSUE_PROPERTY] }),
+      progress.nextPageToken,
+      { depth: READ_AHEAD_PAGES, maxPages: PAGES_PER_CALL },
+    );
+    for (let applied = 0; ; applied += 1) {
+      let page: JiraResponse<JiraSearchPage> | undefined;
       try {
-        page = await fetching;
+        page = await pages.next();
       } catch (error) {
-        if (pages === 0) throw error;
+        pages.stop();
+        if (applied === 0) throw error;
         return progress;
       }
+      if (!page) return progress;
       const next = page.data.nextPageToken ?? null;
-      fetching = next && pages + 1 < PAGES_PER_CALL && progress.issueKeys.length < FOLLOW_UPS_PER_CALL ? search(next) : undefined;
       // Jira's answer is kept (issue by issue, encrypted) alongside the page's transaction, not before it.
-      const [, applied] = await Promise.all([
+      const [, done] = await Promise.all([
         this.options.raw.keepAll(tenantId, state.id, page.data.issues.map((issue) => ({ operation: 'search/jql', issueKey: issue.key ?? null, requestId: page.requestId, body: issue }))),
         this.applyPage(tenantId, page.data.issues as PageIssue[], page.requestId, configs),
       ]);
-      progress = { issueKeys: [...new Set([...progress.issueKeys, ...applied.issueKeys])], nextPageToken: next, created: progress.created + applied.created };
+      progress = { issueKeys: [...new Set([...progress.issueKeys, ...done.issueKeys])], nextPageToken: next, created: progress.created + done.created };
       committed(progress);
+      // Past this many, the workflow syncs the issues handed back before it asks for more pages.
+      if (progress.issueKeys.length >= FOLLOW_UPS_PER_CALL) {
+        pages.stop();
+        return progress;
+      }
     }
-    return progress;
   }
 
   private async applyPage(tenantId: string, issues: PageIssue[], requestId: string | null, configs: { projectKeys: string[]; settings: JiraSyncSettings }[]): Promise<{ issueKeys: string[]; created: number }> {

@@ -10,16 +10,20 @@ export function jiraHttpFailureOf(error: unknown): JiraHttpFailure | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   // jira.js also wraps its own failures (a bad parameter, an import that failed) in an HttpException with
   // status 500; only one caused by an HTTP answer is Jira's.
-  const answered = error instanceof HttpException ? (error.cause as { response?: { headers?: unknown } } | undefined)?.response : undefined;
-  if (error instanceof HttpException && answered) {
+  const headers = answeredHeadersOf(error);
+  if (error instanceof HttpException && headers) {
     const response = typeof error.response === 'object' ? (error.response as { data?: unknown }) : undefined;
-    const headers = answered.headers;
     return { status: error.status, ...bodyMessages(response?.data), retryAfter: headerOf(headers, 'retry-after'), rateLimitReset: headerOf(headers, 'x-ratelimit-reset'), requestId: headerOf(headers, 'x-arequestid') };
   }
   // No answer at all: jira.js passes the HTTP client's (axios) error through as it is.
   const network = error as { isAxiosError?: boolean; code?: string; message?: string };
   if (network.isAxiosError === true) return { errorMessages: [], errors: {}, networkError: network.code ?? network.message ?? 'no answer' };
   return undefined;
+}
+
+/** The headers of the answer behind a jira.js HttpException; undefined when no answer arrived. */
+export function answeredHeadersOf(error: unknown): unknown {
+  return error instanceof HttpException ? (error.cause as { response?: { headers?: unknown } } | undefined)?.response?.headers : undefined;
 }
 
 /** A failed fetch() to Atlassian's OAuth endpoints: its status, body and headers. */

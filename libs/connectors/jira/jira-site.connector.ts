@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Version3Client, type Version3Models } from 'jira.js';
 import { abortReasonOr, outsideCallSignal } from '../outside-call-cancellation';
 import { jiraApiError } from './jira-errors';
-import { headerOf, jiraHttpFailureOf } from './jira-http-failure';
+import { answeredHeadersOf, headerOf, jiraHttpFailureOf } from './jira-http-failure';
+import { JiraRequestPacer } from './jira-request-pacer';
 import type { JiraTokenSource } from './jira-token-source';
 
 /** Every call reports Jira's request id (x-arequestid) for the audit trail, beside what Jira answered. */
@@ -49,11 +50,13 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * refresher would take over, ignore `host` and call Atlassian directly. Retries belong to the Temporal
  * activity's retry policy (jira.js makes none); the connector only maps failures to JiraConnectorError — except
  * a 401, which means the access token was refused before Jira did anything: the connector drops that token and
- * tries exactly once more with a refreshed one.
+ * tries exactly once more with a refreshed one. Requests are paced to the site's burst limit (JiraRequestPacer).
  */
 export class JiraSite {
   /** Building a Version3Client costs about a millisecond (config validation), so one is kept per access token. */
   private client: { token: string; client: ResponseHeaderClient } | undefined;
+  /** Within Jira's burst limit for this site, as far as this process's requests go. */
+  private readonly pacer = new JiraRequestPacer();
 
   constructor(private readonly options: JiraSiteOptions) {}
 
@@ -198,10 +201,15 @@ export class JiraSite {
       const token = await this.options.tokens.accessToken();
       tokensUsed.push(token);
       const heard: HeardResponse = {};
+      await this.pacer.turn(outsideCallSignal()).catch((error: unknown) => {
+        throw abortReasonOr(error);
+      });
       try {
         const data = await lastResponse.run(heard, () => request(this.clientFor(token)));
+        this.pacer.heard(heard.headers);
         return { data, requestId: headerOf(heard.headers, 'x-arequestid') ?? null };
       } catch (error) {
+        this.pacer.heard(answeredHeadersOf(error));
         if (outsideCallSignal()?.aborted) throw abortReasonOr(error);
         const failure = jiraHttpFailureOf(error);
         if (!failure) throw error;

@@ -90,6 +90,23 @@ describe('Jira site connector (real jira.js, tokens in PostgreSQL, simulated Atl
     expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
   });
 
+  it('keeps within the burst limit Jira announces: once heard, a burst of requests is spread over the seconds it needs, with no 429', async () => {
+    const { site } = await connectedTenant();
+    jira.rateLimit.enable(5);
+    const refusedBefore = jira.rateLimit.refused;
+    try {
+      await site.getIssue('DEMO-1');
+      const began = Date.now();
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, index) => site.getIssue(`DEMO-${1 + (index % 5)}`)));
+      expect(answers).toHaveLength(12);
+      expect(jira.rateLimit.refused - refusedBefore).toBe(0);
+      // 13 requests at 5 a second: the last cannot leave before two whole windows have passed.
+      expect(Date.now() - began).toBeGreaterThanOrEqual(2000);
+    } finally {
+      jira.rateLimit.disable();
+    }
+  });
+
   it('reports a dropped connection as unavailable (retryable)', async () => {
     const { site } = await connectedTenant();
     jira.failNext({ method: 'GET' }, { resetConnection: true });
