@@ -23,12 +23,12 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
 /** Prisma Client codes for the same: can't reach, timed out, connection closed, too many connections. */
 const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2037']);
 /**
- * The one connection failure that carries no code at all: node-postgres rejects the queries of a connection whose
- * socket closed before the server answered (a server crash, an immediate shutdown) with a plain Error of this
- * fixed text (pg/lib/client.js), which Prisma's adapter passes through as it is. It is the client library's own
- * constant, not a server message.
+ * The connection failures that carry no code at all: node-postgres rejects the queries of a connection whose socket
+ * closed before the server answered (a server crash, an immediate shutdown, a terminated session), or that already
+ * met such an error, with a plain Error of one of these fixed texts (pg/lib/client.js), which Prisma's adapter
+ * passes through as it is. They are the client library's own constants, not server messages.
  */
-const PG_CONNECTION_ENDED = 'Connection terminated unexpectedly';
+const PG_CONNECTION_FAILED = new Set(['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable']);
 
 export function databaseErrorFacts(error: unknown): DatabaseErrorFacts {
   const facts: DatabaseErrorFacts = { connectionLost: false };
@@ -49,7 +49,7 @@ export function databaseErrorFacts(error: unknown): DatabaseErrorFacts {
       if (typeof record.hint === 'string') facts.hint ??= record.hint;
     }
     if (typeof record.code === 'string' && (SOCKET_CODES.has(record.code) || PRISMA_CONNECTION_CODES.has(record.code))) facts.connectionLost = true;
-    if (value instanceof Error && value.constructor === Error && value.message === PG_CONNECTION_ENDED && record.code === undefined) facts.connectionLost = true;
+    if (value instanceof Error && PG_CONNECTION_FAILED.has(value.message) && record.code === undefined) facts.connectionLost = true;
     visit(record.cause);
     visit((record.meta as Record<string, unknown> | undefined)?.driverAdapterError);
   };
