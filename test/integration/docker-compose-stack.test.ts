@@ -98,7 +98,15 @@ describe('docker-compose.yml as Docker Compose loads it', () => {
     expect(services['temporal-ui']!.ports).toEqual([expect.objectContaining({ host_ip: '127.0.0.1', published: '8233' })]);
   });
 
-  it('passes the KMS, SMTP, notice, export-link and Temporal TLS settings through to the apps', async () => {
+  it('probes the worker as it probes the API: its readiness on a loopback port the worker is told to serve', () => {
+    const worker = project.services.worker!;
+    const address = worker.environment!.WORKER_HEALTH_ADDRESS!;
+    expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(worker.healthcheck!.test!.join(' ')).toContain(`http://${address}/health/ready`);
+    expect(worker.ports ?? []).toEqual([]);
+  });
+
+  it('passes the KMS, SMTP, notice, export-link, observability and Temporal TLS settings through to the apps', async () => {
     const settings = {
       KMS_KEY_ID: 'alias/custodian',
       KMS_ENDPOINT: 'https://kms.example',
@@ -115,13 +123,18 @@ describe('docker-compose.yml as Docker Compose loads it', () => {
       TEMPORAL_TLS_KEY: '/certs/client.key',
       TEMPORAL_TLS_CA: '/certs/ca.pem',
       TEMPORAL_TLS_SERVER_NAME: 'temporal.example',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      SENTRY_DSN: 'https://key@glitchtip.example/1',
+      SENTRY_ENVIRONMENT: 'production',
     };
     const example = await readFile(join(root, '.env.example'), 'utf8');
-    const text = `${example}\n${Object.entries(settings).map(([name, value]) => `${name}='${value}'`).join('\n')}\nEXPORT_LINK_SECRET=${'x'.repeat(40)}\n`;
+    const text = `${example}\n${Object.entries(settings).map(([name, value]) => `${name}='${value}'`).join('\n')}\nEXPORT_LINK_SECRET=${'x'.repeat(40)}\nMETRICS_TOKEN=${'m'.repeat(24)}\nWORKER_METRICS_ADDRESS=0.0.0.0:9464\n`;
     const loaded = await withEnv('settings.env', text);
     expect(loaded.stderr).toBe('');
     for (const service of ['api', 'worker']) expect(loaded.project!.services[service]!.environment).toMatchObject(settings);
     expect(loaded.project!.services.api!.environment!.EXPORT_LINK_SECRET).toBe('x'.repeat(40));
+    expect(loaded.project!.services.api!.environment!.METRICS_TOKEN).toBe('m'.repeat(24));
+    expect(loaded.project!.services.worker!.environment!.WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
   });
 
   it('keeps .env and local state out of the image build context', async () => {
