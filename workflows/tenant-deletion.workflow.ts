@@ -22,6 +22,8 @@ import {
   type TenantDeletionState,
 } from '../libs/contracts';
 
+const CANCEL_BESIDE_REQUESTED_NOTICE_PATCH = 'tenant-deletion-cancel-beside-requested-notice';
+
 // Database writes and notices: quick when healthy, retried with backoff through outages, for as long as it
 // takes (a deletion must finish); "not due yet" (clocks a little apart) is retried the same way.
 const activities = proxyActivities<TenantDeletionActivities>({
@@ -114,18 +116,21 @@ export async function tenantDeletionWorkflow(input: TenantDeletionInput): Promis
 
   let progress = input.resume;
   if (!progress) {
-    await activities.sendTenantDeletionNotice({ ...noticeFields(input), kind: 'requested' });
-    const cancelled = await condition(() => cancellation !== undefined, Math.max(1, scheduledMs - Date.now()));
+    const requestedNotice = await graceBesideRequestedNotice(input, () => cancellation !== undefined, scheduledMs);
+    const cancelled = requestedNotice.cancelled;
     if (cancelled && cancellation) {
       await activities.restoreTenant({ tenantId: input.tenantId, cancelledBy: cancellation.cancelledBy, requestedAt: input.requestedAt });
       state.phase = 'cancelled';
       state.cancelledBy = cancellation.cancelledBy;
       state.cancelledAt = new Date(Date.now()).toISOString();
       restored = true;
+      // The admins hear of the request before they hear of its cancellation.
+      await requestedNotice.sent();
       await activities.sendTenantDeletionNotice({ ...noticeFields(input), kind: 'cancelled', cancelledBy: cancellation.cancelledBy });
       await condition(allHandlersFinished);
       return { outcome: 'cancelled', cancelledBy: state.cancelledBy, cancelledAt: state.cancelledAt };
     }
+    await requestedNotice.sent();
     state.phase = 'deleting';
     const workflowId = workflowInfo().workflowId;
     await activities.beginTenantDeletion({ tenantId: input.tenantId, workflowId });
@@ -175,6 +180,32 @@ async function deleteEverything(
     const plan = await activities.planTenantDeletion({ tenantId: input.tenantId, tables: sealed.remainingTables });
     progress = { ...progress, plan, stepIndex: 0, sweep: progress.sweep + 1 };
   }
+}
+
+/**
+ * The grace period, with the notice of the request going out beside it: a cancellation is answered at once even
+ * while that notice is held up (a worker that died sending it is only noticed after the activity's timeout). A
+ * notice that fails for good ends the wait, as it failed the workflow before. Runs begun before this waited for
+ * the notice first, and replay as they ran.
+ */
+async function graceBesideRequestedNotice(input: TenantDeletionInput, isCancelled: () => boolean, scheduledMs: number): Promise<{ cancelled: boolean; sent(): Promise<void> }> {
+  const graceLeft = () => Math.max(1, scheduledMs - Date.now());
+  if (!patched(CANCEL_BESIDE_REQUESTED_NOTICE_PATCH)) {
+    await activities.sendTenantDeletionNotice({ ...noticeFields(input), kind: 'requested' });
+    const cancelled = await condition(isCancelled, graceLeft());
+    return { cancelled, sent: async () => undefined };
+  }
+  let failure: { error: unknown } | undefined;
+  const sending = activities.sendTenantDeletionNotice({ ...noticeFields(input), kind: 'requested' }).catch((error: unknown) => {
+    failure = { error };
+  });
+  const cancelled = await condition(() => isCancelled() || failure !== undefined, graceLeft());
+  const sent = async () => {
+    await sending;
+    if (failure) throw failure.error;
+  };
+  if (failure) await sent();
+  return { cancelled, sent };
 }
 
 function noticeFields(input: TenantDeletionInput) {

@@ -42,6 +42,8 @@ describe('tenant deletion workflow (time skipping, real activities and PostgreSQ
   let deletions: TenantDeletionService;
   let tenantId: string;
   let otherTenantId: string;
+  /** A kind of notice the worker holds back until released, as a worker stuck sending it would. */
+  let heldNotice: { kind: string; released: Promise<void> } | undefined;
 
   beforeAll(async () => {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -59,8 +61,15 @@ describe('tenant deletion workflow (time skipping, real activities and PostgreSQ
       namespace: 'default',
       searchAttributes: { TenantId: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
     });
+    const dependencies = testActivityDependencies(db, devServer.client);
     worker = await createTimeSkippingWorker(env, 'custodian', {
-      ...testActivityDependencies(db, devServer.client),
+      ...dependencies,
+      notifier: {
+        send: async (notice) => {
+          if (heldNotice?.kind === notice.kind) await heldNotice.released;
+          return dependencies.notifier.send(notice);
+        },
+      },
       deletionBatchSize: 3,
     });
     deletions = new TenantDeletionService(db, env.client, loadAppConfig(process.env));
@@ -127,6 +136,32 @@ describe('tenant deletion workflow (time skipping, real activities and PostgreSQ
         'tenant.deletion_notice_sent',
       ]);
       expect(await prisma.tenantTombstone.count({ where: { deletedTenantId: tenantId } })).toBe(0);
+    });
+  });
+
+  it('answers a cancellation at once while the notice of the request is held up, and tells the admins in order', async () => {
+    let release!: () => void;
+    heldNotice = { kind: 'tenant.deletion.requested', released: new Promise((resolve) => (release = resolve)) };
+    await worker.runUntil(async () => {
+      try {
+        await deletions.request(tenantId, 'api-key:alice', REQUESTER);
+        const cancelled = await deletions.cancel(admin());
+        expect(cancelled).toMatchObject({ phase: 'cancelled', cancelledBy: 'api-key:alice' });
+        expect(await tenantRow()).toMatchObject({ status: 'active', deletionScheduledAt: null });
+        expect(await notices('tenant.deletion.requested')).toEqual([]);
+      } finally {
+        // Else the worker could not stop: it waits for the held activity.
+        heldNotice = undefined;
+        release();
+      }
+      expect(await handle().result()).toMatchObject({ outcome: 'cancelled' });
+      const trail = await db.withTenant(tenantId, (tx) => tx.auditEvent.findMany({ where: { action: { startsWith: 'tenant.deletion' } }, orderBy: { seq: 'asc' } }));
+      expect(trail.map((event) => [event.action, (event.details as { kind?: string }).kind ?? null])).toEqual([
+        ['tenant.deletion_requested', null],
+        ['tenant.deletion_cancelled', null],
+        ['tenant.deletion_notice_sent', 'tenant.deletion.requested'],
+        ['tenant.deletion_notice_sent', 'tenant.deletion.cancelled'],
+      ]);
     });
   });
 
