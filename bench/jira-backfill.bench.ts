@@ -19,6 +19,7 @@ import { custodianDataConverter } from '../libs/temporal/data-converter';
 import { PayloadEncryptionCodec } from '../libs/temporal/payload-codec';
 import { startJiraCloudSimulator } from '../test/fakes/jira/jira-cloud-simulator';
 import { webhookIngest } from './webhook-ingest-load';
+import { jiraSyncSettings } from '../test/support/jira-sync-settings';
 
 /**
  * The first backfill of a Jira site against Jira's request-rate limit: the simulator holds ISSUES issues in
@@ -41,29 +42,7 @@ const PROJECTS = [
   { id: '10002', key: 'SEC', name: 'Security' },
 ];
 
-const SETTINGS = {
-  projectKeys: PROJECTS.map((project) => project.key),
-  fields: {
-    summary: { direction: 'both' },
-    description: { direction: 'both' },
-    status: { direction: 'both' },
-    priority: { direction: 'both' },
-    issuetype: { direction: 'from-jira' },
-    assignee: { direction: 'both' },
-    comments: { direction: 'both' },
-    attachments: { direction: 'both' },
-  },
-  statusMap: {
-    toJira: { new: 'To Do', triaged: 'To Do', in_progress: 'In Progress', resolved: 'Done', closed: 'Done', rejected: 'Done' },
-    fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' },
-  },
-  priorityMap: {
-    toJira: { low: 'Low', normal: 'Medium', high: 'High', urgent: 'Highest' },
-    fromJira: { Lowest: 'low', Low: 'low', Medium: 'normal', High: 'high', Highest: 'urgent' },
-  },
-  issueTypeMap: { toJira: {}, fromJira: { Task: 'general', Bug: 'general', Story: 'general' } },
-  assigneeByEmail: true,
-};
+const SETTINGS = jiraSyncSettings({ projectKeys: PROJECTS.map((project) => project.key), fields: { issuetype: { direction: 'from-jira' } }, assigneeByEmail: true });
 
 async function main(): Promise<void> {
   const report: string[] = [];

@@ -18,29 +18,18 @@ import { tenantSyncingWithJira } from '../support/jira-sync-tenant';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { startTestWorker } from '../support/test-environment';
 import { until } from '../support/until';
+import { jiraSyncSettings, SIMULATOR_STATUS_MAP } from '../support/jira-sync-settings';
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const OUTPUT = join(repoRoot(), 'test-output');
 const LINKED = 3;
 const ADMIN_PASSWORD = 'harbour-quince-violet-17';
 const AUDITOR_PASSWORD = 'granite-meadow-tulip-93';
-const SETTINGS = {
-  projectKeys: ['DEMO'],
-  fields: {
-    summary: { direction: 'both' },
-    description: { direction: 'both' },
-    status: { direction: 'from-jira' },
-    priority: { direction: 'off' },
-    issuetype: { direction: 'from-jira' },
-    assignee: { direction: 'off' },
-    comments: { direction: 'both' },
-    attachments: { direction: 'off' },
-  },
-  statusMap: { toJira: {}, fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' } },
+const SETTINGS = jiraSyncSettings({
+  fields: { status: { direction: 'from-jira' }, priority: { direction: 'off' }, issuetype: { direction: 'from-jira' }, assignee: { direction: 'off' }, attachments: { direction: 'off' } },
+  statusMap: { toJira: {}, fromJira: SIMULATOR_STATUS_MAP.fromJira },
   priorityMap: { toJira: {}, fromJira: {} },
-  issueTypeMap: { toJira: {}, fromJira: { Task: 'general', Bug: 'general', Story: 'general' } },
-  assigneeByEmail: false,
-};
+});
 
 /**
  * The console's Jira panel in real Chromium against the real API, worker (sync and Disconnect & clean up) and

@@ -17,32 +17,11 @@ import { tenantSyncingWithJira } from '../support/jira-sync-tenant';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { startTestWorker } from '../support/test-environment';
 import { until } from '../support/until';
+import { jiraSyncSettings } from '../support/jira-sync-settings';
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
-const SETTINGS = {
-  projectKeys: ['DEMO'],
-  fields: {
-    summary: { direction: 'both' },
-    description: { direction: 'both' },
-    status: { direction: 'both' },
-    priority: { direction: 'both' },
-    issuetype: { direction: 'from-jira' },
-    assignee: { direction: 'off' },
-    comments: { direction: 'both' },
-    attachments: { direction: 'both' },
-  },
-  statusMap: {
-    toJira: { new: 'To Do', triaged: 'To Do', in_progress: 'In Progress', resolved: 'Done', closed: 'Done', rejected: 'Done' },
-    fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' },
-  },
-  priorityMap: {
-    toJira: { low: 'Low', normal: 'Medium', high: 'High', urgent: 'Highest' },
-    fromJira: { Lowest: 'low', Low: 'low', Medium: 'normal', High: 'high', Highest: 'urgent' },
-  },
-  issueTypeMap: { toJira: {}, fromJira: { Task: 'general', Bug: 'general', Story: 'general' } },
-  assigneeByEmail: false,
-};
+const SETTINGS = jiraSyncSettings({ fields: { issuetype: { direction: 'from-jira' }, assignee: { direction: 'off' } } });
 
 /**
  * Comment edits and deletions, and attachment deletions, through the Jira sync both ways: the real API, worker and workflow on the Temporal

@@ -31,26 +31,16 @@ import { tenantSyncingWithJira } from '../support/jira-sync-tenant';
 import { startTestApi } from '../support/test-api';
 import { startTestWorker, superuserConnection } from '../support/test-environment';
 import { until } from '../support/until';
+import { jiraSyncSettings, SIMULATOR_STATUS_MAP } from '../support/jira-sync-settings';
 
 const SEEDED = 6;
-const SETTINGS = {
-  projectKeys: ['DEMO'],
-  fields: {
-    summary: { direction: 'both' },
-    description: { direction: 'both' },
-    status: { direction: 'from-jira' },
-    priority: { direction: 'off' },
-    issuetype: { direction: 'from-jira' },
-    assignee: { direction: 'off' },
-    comments: { direction: 'both' },
-    attachments: { direction: 'off' },
-  },
-  statusMap: { toJira: {}, fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' } },
+const SETTINGS = jiraSyncSettings({
+  fields: { status: { direction: 'from-jira' }, priority: { direction: 'off' }, issuetype: { direction: 'from-jira' }, assignee: { direction: 'off' }, attachments: { direction: 'off' } },
+  statusMap: { toJira: {}, fromJira: SIMULATOR_STATUS_MAP.fromJira },
   priorityMap: { toJira: {}, fromJira: {} },
   issueTypeMap: { toJira: { general: 'Task', password_reset: 'Task', account_unlock: 'Task', access_change: 'Task', security_report: 'Bug' }, fromJira: { Task: 'general', Bug: 'general', Story: 'general' } },
-  assigneeByEmail: false,
   createIssues: { projectKey: 'DEMO', ticketTypes: ['access_change'] },
-};
+});
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 

@@ -14,11 +14,11 @@ import { tenantSyncingWithJira } from '../support/jira-sync-tenant';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { startTestWorker } from '../support/test-environment';
 import { until } from '../support/until';
+import { jiraSyncSettings, SIMULATOR_PRIORITY_MAP, SIMULATOR_STATUS_MAP } from '../support/jira-sync-settings';
 
 const PRIORITY = { low: 'Low', normal: 'Medium', high: 'High', urgent: 'Highest' } as const;
 const STATUS = { new: 'To Do', in_progress: 'In Progress', resolved: 'Done' } as const;
-const SETTINGS = {
-  projectKeys: ['DEMO'],
+const SETTINGS = jiraSyncSettings({
   fields: {
     summary: { direction: 'both', strategy: 'newest-wins' },
     description: { direction: 'off' },
@@ -29,11 +29,10 @@ const SETTINGS = {
     comments: { direction: 'off' },
     attachments: { direction: 'off' },
   },
-  statusMap: { toJira: { ...STATUS, triaged: 'To Do', closed: 'Done', rejected: 'Done' }, fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' } },
-  priorityMap: { toJira: PRIORITY, fromJira: { Lowest: 'low', Low: 'low', Medium: 'normal', High: 'high', Highest: 'urgent' } },
+  statusMap: { toJira: { ...STATUS, triaged: 'To Do', closed: 'Done', rejected: 'Done' }, fromJira: SIMULATOR_STATUS_MAP.fromJira },
+  priorityMap: { toJira: PRIORITY, fromJira: SIMULATOR_PRIORITY_MAP.fromJira },
   issueTypeMap: { toJira: {}, fromJira: {} },
-  assigneeByEmail: false,
-};
+});
 
 type Field = 'summary' | 'priority' | 'status';
 type Op =

@@ -18,26 +18,16 @@ import { tenantSyncingWithJira } from '../support/jira-sync-tenant';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { startTestWorker } from '../support/test-environment';
 import { until } from '../support/until';
+import { jiraSyncSettings, SIMULATOR_STATUS_MAP } from '../support/jira-sync-settings';
 
 const ISSUES = 12;
-const SETTINGS = {
-  projectKeys: ['DEMO'],
-  fields: {
-    summary: { direction: 'both' },
-    description: { direction: 'both' },
-    status: { direction: 'from-jira' },
-    priority: { direction: 'off' },
-    issuetype: { direction: 'from-jira' },
-    assignee: { direction: 'off' },
-    comments: { direction: 'both' },
-    attachments: { direction: 'off' },
-  },
-  statusMap: { toJira: {}, fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' } },
+const SETTINGS = jiraSyncSettings({
+  fields: { status: { direction: 'from-jira' }, priority: { direction: 'off' }, issuetype: { direction: 'from-jira' }, assignee: { direction: 'off' }, attachments: { direction: 'off' } },
+  statusMap: { toJira: {}, fromJira: SIMULATOR_STATUS_MAP.fromJira },
   priorityMap: { toJira: {}, fromJira: {} },
   issueTypeMap: { toJira: { general: 'Task', password_reset: 'Task', account_unlock: 'Task', access_change: 'Task', security_report: 'Bug' }, fromJira: { Task: 'general', Bug: 'general', Story: 'general' } },
-  assigneeByEmail: false,
   createIssues: { projectKey: 'DEMO', ticketTypes: ['access_change'] },
-};
+});
 
 /**
  * The sync's worker is killed (SIGKILL, in a process of its own) while Jira is answering: during the first

@@ -23,32 +23,11 @@ import { jiraSimulatorEnv, simulatorAtlassianOAuth, storeJiraGrant } from '../su
 import { startTestApi, type TestApi } from '../support/test-api';
 import { startTestWorker, superuserConnection } from '../support/test-environment';
 import { until } from '../support/until';
+import { jiraSyncSettings } from '../support/jira-sync-settings';
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
-const SETTINGS = {
-  projectKeys: ['DEMO'],
-  fields: {
-    summary: { direction: 'both' },
-    description: { direction: 'both' },
-    status: { direction: 'both' },
-    priority: { direction: 'both' },
-    issuetype: { direction: 'from-jira' },
-    assignee: { direction: 'off' },
-    comments: { direction: 'both' },
-    attachments: { direction: 'off' },
-  },
-  statusMap: {
-    toJira: { new: 'To Do', triaged: 'To Do', in_progress: 'In Progress', resolved: 'Done', closed: 'Done', rejected: 'Done' },
-    fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' },
-  },
-  priorityMap: {
-    toJira: { low: 'Low', normal: 'Medium', high: 'High', urgent: 'Highest' },
-    fromJira: { Lowest: 'low', Low: 'low', Medium: 'normal', High: 'high', Highest: 'urgent' },
-  },
-  issueTypeMap: { toJira: {}, fromJira: { Task: 'general', Bug: 'general', Story: 'general' } },
-  assigneeByEmail: false,
-};
+const SETTINGS = jiraSyncSettings({ fields: { issuetype: { direction: 'from-jira' }, assignee: { direction: 'off' }, attachments: { direction: 'off' } } });
 
 /** Any token the simulated Atlassian ever issues (access `at.…`, refresh `rt.…`), not only the first pair. */
 const SIMULATOR_TOKEN = /\b(?:at|rt)\.[A-Za-z0-9_-]{30,}/;

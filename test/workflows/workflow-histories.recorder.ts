@@ -27,6 +27,7 @@ import { historyTestKeyFile, historyToJson, RECORDED_HISTORIES_DIR } from '../su
 import { startTestApi, type TestApi } from '../support/test-api';
 import { startTestWorker } from '../support/test-environment';
 import { until } from '../support/until';
+import { jiraSyncSettings } from '../support/jira-sync-settings';
 
 // Everything this run encrypts (payloads, stored credentials) is under the committed test KEK, so the replay test
 // can decode the histories; jest's global setup made a fresh key file for the run, replaced here.
@@ -197,29 +198,7 @@ describe('record workflow histories', () => {
   }, 180_000);
 });
 
-const JIRA_SETTINGS = {
-  projectKeys: ['DEMO'],
-  fields: {
-    summary: { direction: 'both' },
-    description: { direction: 'both' },
-    status: { direction: 'both' },
-    priority: { direction: 'both', strategy: 'custodian-wins' },
-    issuetype: { direction: 'from-jira' },
-    assignee: { direction: 'both' },
-    comments: { direction: 'both' },
-    attachments: { direction: 'off' },
-  },
-  statusMap: {
-    toJira: { new: 'To Do', triaged: 'To Do', in_progress: 'In Progress', resolved: 'Done', closed: 'Done', rejected: 'Done' },
-    fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' },
-  },
-  priorityMap: {
-    toJira: { low: 'Low', normal: 'Medium', high: 'High', urgent: 'Highest' },
-    fromJira: { Lowest: 'low', Low: 'low', Medium: 'normal', High: 'high', Highest: 'urgent' },
-  },
-  issueTypeMap: { toJira: {}, fromJira: { Task: 'general', Bug: 'general', Story: 'general' } },
-  assigneeByEmail: true,
-};
+const JIRA_SETTINGS = jiraSyncSettings({ fields: { priority: { direction: 'both', strategy: 'custodian-wins' }, issuetype: { direction: 'from-jira' }, attachments: { direction: 'off' } }, assigneeByEmail: true });
 
 const has = (events: HistoryEvent[], type: temporal.api.enums.v1.EventType) => events.some((event) => event.eventType === type);
 
