@@ -79,9 +79,9 @@ export class JiraIssuePages {
       }
       if (!page) return progress;
       const next = page.data.nextPageToken ?? null;
-      // Jira's answer is kept (issue by issue, encrypted) alongside the page's transaction, not before it.
+      // Jira's answer is kept (the page as sent, encrypted) alongside the page's transaction, not before it.
       const [, done] = await Promise.all([
-        this.options.raw.keepAll(tenantId, state.id, page.data.issues.map((issue) => ({ operation: 'search/jql', issueKey: issue.key ?? null, requestId: page.requestId, body: issue }))),
+        this.options.raw.keepPage(tenantId, state.id, { operation: 'search/jql', requestId: page.requestId, issueKeys: page.data.issues.flatMap((issue) => (issue.key ? [issue.key] : [])), body: page.data }),
         this.applyPage(tenantId, page.data.issues as PageIssue[], page.requestId, configs),
       ]);
       progress = { issueKeys: [...new Set([...progress.issueKeys, ...done.issueKeys])], nextPageToken: next, created: progress.created + done.created };

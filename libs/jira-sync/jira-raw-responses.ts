@@ -1,8 +1,14 @@
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRaw } from 'node:zlib';
 import { storedDataKeyOf } from '../crypto/data-key-row';
 import type { EnvelopeEncryption } from '../crypto/envelope-encryption';
 import type { TenantScopedDatabase } from '../db';
 
 const PURPOSE = 'jira-raw-response';
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
+/** zlib's fastest level: most of what JSON gives up, for little CPU (and off the event loop, in libuv's pool). */
+const DEFLATE_LEVEL = 1;
 
 /**
  * Jira's answers kept as received, for operations (what did Jira say about this issue at 10:02?), encrypted
@@ -24,35 +30,39 @@ export class JiraRawResponses {
     );
   }
 
-  /** Several answers in one transaction (a search page, kept issue by issue so each is found by its key). */
-  async keepAll(tenantId: string, stateId: string, responses: { operation: string; issueKey: string | null; requestId: string | null; body: unknown }[]): Promise<void> {
-    if (responses.length === 0) return;
+  /**
+   * A search page as Jira sent it, in one row beside the keys of its issues: one encryption and one insert per
+   * page, and still found by each issue's key. Compressed before it is encrypted (body_encoding deflate-json).
+   */
+  async keepPage(tenantId: string, stateId: string, page: { operation: string; requestId: string | null; issueKeys: string[]; body: unknown }): Promise<void> {
     const row = await this.db.withTenant(tenantId, (tx) => tx.dataKey.findFirst({ where: { integrationId: stateId } }));
     if (!row) throw new Error('the Jira sync state has no data key');
-    const dataKey = storedDataKeyOf(row);
-    const ciphertexts = await Promise.all(responses.map((response) => this.encryption.encrypt(JSON.stringify(response.body ?? null), { tenantId, integrationId: stateId, purpose: PURPOSE }, dataKey)));
+    const compressed = await deflate(JSON.stringify(page.body ?? null), { level: DEFLATE_LEVEL });
+    const ciphertext = await this.encryption.encrypt(compressed, { tenantId, integrationId: stateId, purpose: PURPOSE }, storedDataKeyOf(row));
     await this.db.withTenant(tenantId, (tx) =>
-      tx.$executeRaw`INSERT INTO jira_raw_responses (tenant_id, data_key_id, operation, issue_key, jira_request_id, ciphertext)
-                     SELECT ${tenantId}::uuid, ${row.id}::uuid, r.operation, r.issue_key, r.request_id, r.ciphertext
-                     FROM unnest(${responses.map((response) => response.operation)}::text[], ${responses.map((response) => response.issueKey)}::text[],
-                                 ${responses.map((response) => response.requestId)}::text[], ${ciphertexts}::text[]) AS r (operation, issue_key, request_id, ciphertext)`,
+      tx.$executeRaw`INSERT INTO jira_raw_responses (tenant_id, data_key_id, operation, issue_keys, jira_request_id, ciphertext, body_encoding)
+                     VALUES (${tenantId}::uuid, ${row.id}::uuid, ${page.operation}, ${page.issueKeys}::text[], ${page.requestId}, ${ciphertext}, 'deflate-json')`,
     );
   }
 
-  /** The newest responses kept for an issue, decrypted (operations and tests). */
+  /** The newest responses kept for an issue, decrypted (operations and tests); of a page, its entry for the issue. */
   async forIssue(tenantId: string, stateId: string, issueKey: string): Promise<{ operation: string; requestId: string | null; body: unknown }[]> {
     const rows = await this.db.withTenant(tenantId, (tx) =>
-      tx.$queryRaw<{ operation: string; jira_request_id: string | null; ciphertext: string; data_key_id: string }[]>`
-        SELECT operation, jira_request_id, ciphertext, data_key_id::text AS data_key_id FROM jira_raw_responses WHERE issue_key = ${issueKey} ORDER BY received_at DESC LIMIT 50`,
+      tx.$queryRaw<{ operation: string; jira_request_id: string | null; ciphertext: string; data_key_id: string; page: boolean; body_encoding: 'json' | 'deflate-json' }[]>`
+        SELECT operation, jira_request_id, ciphertext, data_key_id::text AS data_key_id, issue_keys IS NOT NULL AS page, body_encoding
+        FROM jira_raw_responses WHERE issue_key = ${issueKey} OR issue_keys @> ARRAY[${issueKey}]::text[]
+        ORDER BY received_at DESC LIMIT 50`,
     );
     const key = await this.db.withTenant(tenantId, (tx) => tx.dataKey.findFirst({ where: { integrationId: stateId } }));
     if (!key) return [];
     return Promise.all(
-      rows.map(async (row) => ({
-        operation: row.operation,
-        requestId: row.jira_request_id,
-        body: JSON.parse((await this.encryption.decrypt(row.ciphertext, { tenantId, integrationId: stateId, purpose: PURPOSE }, storedDataKeyOf(key))).toString('utf8')) as unknown,
-      })),
+      rows.map(async (row) => {
+        const plaintext = await this.encryption.decrypt(row.ciphertext, { tenantId, integrationId: stateId, purpose: PURPOSE }, storedDataKeyOf(key));
+        const body = JSON.parse((row.body_encoding === 'deflate-json' ? await inflate(plaintext) : plaintext).toString('utf8')) as unknown;
+        // Of a page, the issue asked about, as it stood on the page.
+        const issue = row.page ? (body as { issues?: { key?: string }[] } | null)?.issues?.find((candidate) => candidate.key === issueKey) : body;
+        return { operation: row.operation, requestId: row.jira_request_id, body: issue ?? null };
+      }),
     );
   }
 }
