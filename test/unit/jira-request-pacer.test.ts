@@ -65,6 +65,21 @@ describe('pacing Jira requests to the burst limit Jira announces', () => {
     expect(clock.at).toBeGreaterThanOrEqual(answered + 1000);
   });
 
+  it('holds nothing back again once Jira’s answers stop announcing a limit', async () => {
+    const clock = testClock();
+    const pacer = new JiraRequestPacer(clock);
+    await pacer.turn();
+    pacer.heard(limitHeaders(1, 0));
+    await pacer.turn();
+    pacer.heard({ 'x-arequestid': 'r-2' });
+    const before = clock.sleeps.length;
+    for (let request = 0; request < 5; request++) {
+      await pacer.turn();
+      pacer.heard({ 'x-arequestid': `r-${request + 3}` });
+    }
+    expect(clock.sleeps).toHaveLength(before);
+  });
+
   it('waits a request’s share of the second when Jira says the budget is spent by others', async () => {
     const clock = testClock();
     const pacer = new JiraRequestPacer(clock);

@@ -7,7 +7,7 @@ const IN_FLIGHT_POLL_MS = 20;
 /**
  * Keeps one site's requests within Jira's per-second burst limit instead of running into its 429s (each of which
  * costs at least the whole second of its Retry-After, plus the activity's retry). The limit is learnt from the
- * X-RateLimit-Limit header Jira sends while a limit applies; until one is heard nothing is held back.
+ * X-RateLimit-Limit header Jira sends while a limit applies; while the answers carry none, nothing is held back.
  *
  * Jira counts a request when it arrives, which is after it left here and before its answer came back. So each
  * request this process sent takes a place in the window from the moment it leaves until a second after its
@@ -49,8 +49,13 @@ export class JiraRequestPacer {
     const now = this.clock.now();
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.answered.push(now);
+    // No answer (a dropped connection) says nothing about the limit; an answer without the header says none applies.
+    if (headers === undefined) return;
     const limit = Number(headerOf(headers, 'x-ratelimit-limit'));
-    if (!Number.isFinite(limit) || limit < 1) return;
+    if (!Number.isFinite(limit) || limit < 1) {
+      this.limit = undefined;
+      return;
+    }
     this.limit = Math.floor(limit);
     const remaining = Number(headerOf(headers, 'x-ratelimit-remaining'));
     // Spent by requests this process did not send: only Jira's word says when to go on.
