@@ -14,10 +14,10 @@ const ISSUE_KEY = /^[A-Z][A-Z0-9_]{1,9}-[1-9][0-9]{0,9}$/;
 /**
  * A Jira webhook delivery: authenticated by the secret in its URL (hash compared in constant time) and by
  * Atlassian's JWT when it carries one, de-duplicated by X-Atlassian-Webhook-Identifier, and committed with its
- * issue key (in a batch with the tenant's other deliveries of the moment, JiraDeliveryIntake); then the answer. No Jira call and no wait on Temporal: the tenant's sync
- * workflow is signalled afterwards (coalesced per tenant) and takes the committed deliveries from the table, and
- * its reconciliation takes any whose signal was lost. A second delivery of a recorded identifier is a replay
- * (401, nothing changes).
+ * issue key (in a batch with the tenant's other deliveries of the moment, see JiraDeliveryIntake); then the
+ * answer. No Jira call and no wait on Temporal: the tenant's sync workflow is signalled afterwards (coalesced per
+ * tenant) and takes the committed deliveries from the table, and its reconciliation takes any whose signal was
+ * lost. A second delivery of a recorded identifier is a replay (401, nothing changes).
  */
 @Injectable()
 export class JiraWebhooksService {
