@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOnce, forEachLine, isExecutableFile, probe, run, toolCacheDir, type LogLine } from './tool-cache';
+import { startServerProcess } from './server-process';
+import { buildOnce, isExecutableFile, probe, run, toolCacheDir, type LogLine } from './tool-cache';
 
 /** The Web UI server the Temporal CLI v1.5.1 embeds (its go.mod), so both serve the same UI. */
 export const TEMPORAL_UI_SERVER_VERSION = 'v2.42.1';
@@ -51,47 +51,22 @@ export async function startTemporalUiServer(opts: TemporalUiServerOptions): Prom
   };
   await writeFile(join(configDir, 'custodian.yaml'), JSON.stringify(config, null, 2));
 
-  const child = spawn(binary, ['--root', configDir, '--config', '.', '--env', 'custodian', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const onLine = (line: string) => {
-    if (!line.trim()) return;
-    output.push(line);
-    if (output.length > 20) output.shift();
-  };
-  forEachLine(child.stdout!, onLine);
-  forEachLine(child.stderr!, onLine);
-  const closed = new Promise<void>((resolve) => {
-    child.once('close', () => resolve());
-    child.once('error', () => resolve());
-  });
-  const killOnExit = () => isRunning(child) && child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  // Its output is kept for the message when it does not come up, not logged: it speaks only when something is wrong.
+  const server = startServerProcess(binary, ['--root', configDir, '--config', '.', '--env', 'custodian', 'start'], { logPrefix: 'temporal-ui', log: () => undefined, stopGraceMs });
   const stop = async () => {
-    if (isRunning(child)) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), stopGraceMs);
-      await closed;
-      clearTimeout(timer);
-    }
-    await closed;
-    process.removeListener('exit', killOnExit);
+    await server.stop();
     await rm(configDir, { recursive: true, force: true });
   };
 
   const url = `http://127.0.0.1:${opts.port}`;
   try {
-    await Promise.race([
-      waitUntilServing(url),
-      closed.then(() => {
-        throw new Error(`exited early (${child.signalCode ?? `exit code ${child.exitCode}`})`);
-      }),
-    ]);
+    await Promise.race([waitUntilServing(url), server.exited()]);
   } catch (error) {
     await stop();
-    throw new Error(`The Temporal UI server (${binary}) did not start: ${(error as Error).message}\n${output.join('\n')}`, { cause: error });
+    throw new Error(`The Temporal UI server (${binary}) did not start: ${(error as Error).message}\n${server.tail()}`, { cause: error });
   }
   log(`Temporal Web UI at ${url}${opts.codecEndpoint ? `, decoding through ${opts.codecEndpoint} with the browser's credentials` : ''}`);
-  return { url, pid: child.pid!, stop };
+  return { url, pid: server.pid!, stop };
 }
 
 /**
@@ -140,8 +115,4 @@ async function waitUntilServing(url: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`not serving within ${readyTimeoutMs / 1000} s`);
-}
-
-function isRunning(child: ChildProcess): boolean {
-  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
 }
