@@ -81,7 +81,7 @@ export class JiraIssuePages {
       const next = page.data.nextPageToken ?? null;
       // Jira's answer is kept (the page as sent, encrypted) alongside the page's transaction, not before it.
       const [, done] = await Promise.all([
-        this.options.raw.keepPage(tenantId, state.id, { operation: 'search/jql', requestId: page.requestId, issueKeys: page.data.issues.flatMap((issue) => (issue.key ? [issue.key] : [])), body: page.data }),
+        this.options.raw.keepSearchPage(tenantId, state.id, page),
         this.applyPage(tenantId, page.data.issues as PageIssue[], page.requestId, configs),
       ]);
       progress = { issueKeys: [...new Set([...progress.issueKeys, ...done.issueKeys])], nextPageToken: next, created: progress.created + done.created };

@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { deflateRaw, inflateRaw } from 'node:zlib';
 import { storedDataKeyOf } from '../crypto/data-key-row';
 import type { EnvelopeEncryption } from '../crypto/envelope-encryption';
+import type { JiraResponse, JiraSearchPage } from '../connectors/jira/jira-site.connector';
 import type { TenantScopedDatabase } from '../db';
 
 const PURPOSE = 'jira-raw-response';
@@ -21,12 +22,10 @@ export class JiraRawResponses {
   ) {}
 
   async keep(tenantId: string, stateId: string, response: { operation: string; issueKey: string | null; requestId: string | null; body: unknown }): Promise<void> {
-    const row = await this.db.withTenant(tenantId, (tx) => tx.dataKey.findFirst({ where: { integrationId: stateId } }));
-    if (!row) throw new Error('the Jira sync state has no data key');
-    const ciphertext = await this.encryption.encrypt(JSON.stringify(response.body ?? null), { tenantId, integrationId: stateId, purpose: PURPOSE }, storedDataKeyOf(row));
+    const { dataKeyId, ciphertext } = await this.seal(tenantId, stateId, JSON.stringify(response.body ?? null));
     await this.db.withTenant(tenantId, (tx) =>
       tx.$executeRaw`INSERT INTO jira_raw_responses (tenant_id, data_key_id, operation, issue_key, jira_request_id, ciphertext)
-                     VALUES (${tenantId}::uuid, ${row.id}::uuid, ${response.operation}, ${response.issueKey}, ${response.requestId}, ${ciphertext})`,
+                     VALUES (${tenantId}::uuid, ${dataKeyId}::uuid, ${response.operation}, ${response.issueKey}, ${response.requestId}, ${ciphertext})`,
     );
   }
 
@@ -34,14 +33,12 @@ export class JiraRawResponses {
    * A search page as Jira sent it, in one row beside the keys of its issues: one encryption and one insert per
    * page, and still found by each issue's key. Compressed before it is encrypted (body_encoding deflate-json).
    */
-  async keepPage(tenantId: string, stateId: string, page: { operation: string; requestId: string | null; issueKeys: string[]; body: unknown }): Promise<void> {
-    const row = await this.db.withTenant(tenantId, (tx) => tx.dataKey.findFirst({ where: { integrationId: stateId } }));
-    if (!row) throw new Error('the Jira sync state has no data key');
-    const compressed = await deflate(JSON.stringify(page.body ?? null), { level: DEFLATE_LEVEL });
-    const ciphertext = await this.encryption.encrypt(compressed, { tenantId, integrationId: stateId, purpose: PURPOSE }, storedDataKeyOf(row));
+  async keepSearchPage(tenantId: string, stateId: string, page: JiraResponse<JiraSearchPage>): Promise<void> {
+    const issueKeys = page.data.issues.flatMap((issue) => (issue.key ? [issue.key] : []));
+    const { dataKeyId, ciphertext } = await this.seal(tenantId, stateId, await deflate(JSON.stringify(page.data), { level: DEFLATE_LEVEL }));
     await this.db.withTenant(tenantId, (tx) =>
       tx.$executeRaw`INSERT INTO jira_raw_responses (tenant_id, data_key_id, operation, issue_keys, jira_request_id, ciphertext, body_encoding)
-                     VALUES (${tenantId}::uuid, ${row.id}::uuid, ${page.operation}, ${page.issueKeys}::text[], ${page.requestId}, ${ciphertext}, 'deflate-json')`,
+                     VALUES (${tenantId}::uuid, ${dataKeyId}::uuid, 'search/jql', ${issueKeys}::text[], ${page.requestId}, ${ciphertext}, 'deflate-json')`,
     );
   }
 
@@ -53,7 +50,7 @@ export class JiraRawResponses {
         FROM jira_raw_responses WHERE issue_key = ${issueKey} OR issue_keys @> ARRAY[${issueKey}]::text[]
         ORDER BY received_at DESC LIMIT 50`,
     );
-    const key = await this.db.withTenant(tenantId, (tx) => tx.dataKey.findFirst({ where: { integrationId: stateId } }));
+    const key = await this.dataKeyOf(tenantId, stateId);
     if (!key) return [];
     return Promise.all(
       rows.map(async (row) => {
@@ -64,5 +61,16 @@ export class JiraRawResponses {
         return { operation: row.operation, requestId: row.jira_request_id, body: issue ?? null };
       }),
     );
+  }
+
+  /** Encrypted under the sync state's data key, its row read in a transaction of its own (before any insert's). */
+  private async seal(tenantId: string, stateId: string, plaintext: Buffer | string): Promise<{ dataKeyId: string; ciphertext: string }> {
+    const key = await this.dataKeyOf(tenantId, stateId);
+    if (!key) throw new Error('the Jira sync state has no data key');
+    return { dataKeyId: key.id, ciphertext: await this.encryption.encrypt(plaintext, { tenantId, integrationId: stateId, purpose: PURPOSE }, storedDataKeyOf(key)) };
+  }
+
+  private dataKeyOf(tenantId: string, stateId: string) {
+    return this.db.withTenant(tenantId, (tx) => tx.dataKey.findFirst({ where: { integrationId: stateId } }));
   }
 }

@@ -95,7 +95,7 @@ export class JiraSiteSync {
     const connected = await this.options.connections.siteFor(tenantId);
     const state = await this.options.states.ensure(tenantId);
     const page = await connected.site.searchIssues({ jql, nextPageToken: pageToken, maxResults: SEARCH_PAGE_SIZE, fields: ['updated'] });
-    await this.options.raw.keepPage(tenantId, state.id, { operation: 'search/jql', requestId: page.requestId, issueKeys: page.data.issues.flatMap((issue) => (issue.key ? [issue.key] : [])), body: page.data });
+    await this.options.raw.keepSearchPage(tenantId, state.id, page);
     const ids = page.data.issues.map((issue) => issue.id!);
     const applied = await this.options.db.withTenant(tenantId, (tx) => tx.$queryRaw<{ issue_id: string; issue_updated: Date | null }[]>`SELECT issue_id, issue_updated FROM jira_issue_links WHERE issue_id = ANY(${ids}::text[])`);
     const appliedAt = new Map(applied.map((row) => [row.issue_id, row.issue_updated]));
