@@ -1,3 +1,5 @@
+import { DEMO_JIRA_SYNC_SETTINGS } from '../../scripts/demo-jira-sync-config';
+
 /** A field's sync as POST /v1/jira/sync-configs takes it. */
 export interface JiraFieldSyncSetting {
   direction: 'both' | 'to-jira' | 'from-jira' | 'off';
@@ -7,17 +9,11 @@ export interface JiraFieldSyncSetting {
 type JiraSyncField = 'summary' | 'description' | 'status' | 'priority' | 'issuetype' | 'assignee' | 'comments' | 'attachments';
 type ValueMap = { toJira: Record<string, string>; fromJira: Record<string, string> };
 
-/** Custodian's statuses and the simulator's (To Do, In Progress, Done), both ways. */
-export const SIMULATOR_STATUS_MAP: ValueMap = {
-  toJira: { new: 'To Do', triaged: 'To Do', in_progress: 'In Progress', resolved: 'Done', closed: 'Done', rejected: 'Done' },
-  fromJira: { 'To Do': 'new', 'In Progress': 'in_progress', Done: 'resolved' },
-};
+/** Custodian's statuses and the simulator's (To Do, In Progress, Done), both ways: the demo tenant's. */
+export const SIMULATOR_STATUS_MAP: ValueMap = DEMO_JIRA_SYNC_SETTINGS.statusMap;
 
-/** Custodian's priorities and Jira's five standard ones, both ways. */
-export const SIMULATOR_PRIORITY_MAP: ValueMap = {
-  toJira: { low: 'Low', normal: 'Medium', high: 'High', urgent: 'Highest' },
-  fromJira: { Lowest: 'low', Low: 'low', Medium: 'normal', High: 'high', Highest: 'urgent' },
-};
+/** Custodian's priorities and Jira's five standard ones, both ways: the demo tenant's. */
+export const SIMULATOR_PRIORITY_MAP: ValueMap = DEMO_JIRA_SYNC_SETTINGS.priorityMap;
 
 /**
  * A sync configuration of the simulator's project DEMO in its own vocabulary: every field both ways, issue types
