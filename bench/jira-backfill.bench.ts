@@ -1,10 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOperatorKey } from '../apps/api/src/auth/operator-key-issuer';
+import { freePort } from '../libs/config/free-port';
 import { repoRoot } from '../libs/config/repo-root';
 import { CUSTODIAN_TASK_QUEUE, JIRA_SYNC_CONCURRENCY, jiraSyncStatusQuery, jiraSyncWorkflowId } from '../libs/contracts';
 import { EnvelopeEncryption } from '../libs/crypto/envelope-encryption';
@@ -226,17 +226,6 @@ async function waitForHealth(apiUrl: string, logs: string[]): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   throw new Error(`the API did not become healthy at ${apiUrl}/health:\n${logs.join('\n')}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 main().catch((error: unknown) => {
